@@ -1,0 +1,80 @@
+"""The pyzmq side of the transport benchmark: the same roles and output as _zmq_peer.ts.
+
+Zero-copy receives and sends (copy=False), so it is a C-speed ceiling for the same libzmq.
+Run with Debian's python3 (python3-zmq): python3 _pyzmq_peer.py <role> <endpoint> <size> <count>
+"""
+import json
+import sys
+import time
+
+import zmq
+
+
+def main():
+    role, endpoint, size, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    ctx = zmq.Context.instance()
+    out = lambda v: print(json.dumps(v), flush=True)
+    if role in ("pull", "sub"):
+        s = ctx.socket(zmq.PULL if role == "pull" else zmq.SUB)
+        s.rcvhwm = 1000
+        s.rcvtimeo = 30000
+        if role == "sub":
+            s.setsockopt(zmq.SUBSCRIBE, b"")
+        s.bind(endpoint)
+        out({"ready": s.getsockopt_string(zmq.LAST_ENDPOINT)})
+        received = nbytes = 0
+        start = 0.0
+        while True:
+            frame = s.recv(copy=False)
+            if received == 0:
+                start = time.perf_counter()
+            if len(frame) == 1:
+                break
+            received += 1
+            nbytes += len(frame)
+        seconds = time.perf_counter() - start
+        out({"received": received, "seconds": seconds, "msgsPerSec": received / seconds,
+             "mbPerSec": nbytes / seconds / 1e6})
+    elif role in ("push", "pub"):
+        s = ctx.socket(zmq.PUSH if role == "push" else zmq.PUB)
+        s.sndhwm = 1000
+        if role == "pub":
+            s.setsockopt(zmq.XPUB_NODROP, 1)
+        s.connect(endpoint)
+        if role == "pub":
+            time.sleep(0.3)
+        message = bytes([7]) * size
+        for _ in range(count):
+            s.send(message, copy=False)
+        s.send(b"\0")
+        out({"sent": count})
+    elif role == "rep":
+        s = ctx.socket(zmq.REP)
+        s.rcvtimeo = 30000
+        s.bind(endpoint)
+        out({"ready": s.getsockopt_string(zmq.LAST_ENDPOINT)})
+        for _ in range(count):
+            s.send(s.recv(copy=False), copy=False)
+        out({"echoed": count})
+    elif role == "req":
+        s = ctx.socket(zmq.REQ)
+        s.rcvtimeo = 30000
+        s.connect(endpoint)
+        message = bytes([7]) * size
+        times = []
+        for _ in range(count):
+            t = time.perf_counter()
+            s.send(message, copy=False)
+            s.recv(copy=False)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        at = lambda q: times[min(count - 1, int(q * count))] * 1e6
+        out({"p50us": at(0.5), "p99us": at(0.99), "roundTrips": count})
+    else:
+        raise SystemExit(f"unknown role {role!r}")
+    s.close(linger=1000)
+    ctx.term()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+// One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
+// Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
+import { Socket } from "../src/zmq/mod.ts";
+
+const [role, endpoint, sizeText, countText] = Deno.args;
+const size = Number(sizeText);
+const count = Number(countText);
+const print = (value: unknown) => console.log(JSON.stringify(value));
+
+switch (role) {
+  case "pull":
+  case "sub": {
+    await using socket = new Socket(role === "pull" ? "PULL" : "SUB");
+    socket.receiveHighWaterMark = 1000;
+    if (role === "sub") socket.subscribe();
+    socket.bind(endpoint);
+    print({ ready: socket.lastEndpoint });
+    let received = 0;
+    let bytes = 0;
+    let start = 0;
+    for (;;) {
+      const [part] = await socket.receive({ timeout: 30_000 });
+      if (received === 0) start = performance.now();
+      if (part.byteLength === 1) break; // the end marker
+      received++;
+      bytes += part.byteLength;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    print({ received, seconds, msgsPerSec: received / seconds, mbPerSec: bytes / seconds / 1e6 });
+    break;
+  }
+  case "push":
+  case "pub": {
+    await using socket = new Socket(role === "push" ? "PUSH" : "PUB");
+    socket.sendHighWaterMark = 1000;
+    if (role === "pub") socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
+    socket.connect(endpoint);
+    if (role === "pub") await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
+    const message = new Uint8Array(size).fill(7);
+    for (let i = 0; i < count; i++) await socket.send(message);
+    await socket.send(new Uint8Array(1));
+    print({ sent: count });
+    break;
+  }
+  case "rep": {
+    await using socket = new Socket("REP");
+    socket.bind(endpoint);
+    print({ ready: socket.lastEndpoint });
+    for (let i = 0; i < count; i++) await socket.send(await socket.receive({ timeout: 30_000 }));
+    print({ echoed: count });
+    break;
+  }
+  case "req": {
+    await using socket = new Socket("REQ");
+    socket.connect(endpoint);
+    const message = new Uint8Array(size).fill(7);
+    const times = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      await socket.send(message);
+      await socket.receive({ timeout: 30_000 });
+      times[i] = performance.now() - t;
+    }
+    times.sort();
+    const at = (q: number) => times[Math.min(count - 1, Math.floor(q * count))] * 1000;
+    print({ p50us: at(0.5), p99us: at(0.99), roundTrips: count });
+    break;
+  }
+  default:
+    throw new TypeError(`Unknown role "${role}": use pull, sub, push, pub, rep or req`);
+}
