@@ -1,0 +1,203 @@
+// Private: one running ffmpeg process. Reads exact byte counts from its stdout, keeps the last
+// lines of its stderr, finds its output description there, and stops it without hanging.
+
+import { CaptureError } from "./capture_error.ts";
+import { type OutputDescription, OutputDescriptionParser, redact } from "./_ffmpeg_args.ts";
+
+/** Lines of stderr kept for error reports. */
+export const STDERR_LINES = 40;
+/** Characters kept of one stderr line: a bound on memory if ffmpeg writes no newline. */
+const MAX_LINE = 1000;
+const QUIT = new TextEncoder().encode("q");
+
+/** What {@link FfmpegProcess.readExactly} got: the bytes if all arrived, else how many did. */
+export interface ReadResult {
+  data: Uint8Array | undefined;
+  filled: number;
+}
+
+/** Maps a spawn failure to a `CaptureError` that says how to fix it. */
+export function spawnError(error: unknown, path: string): unknown {
+  if (error instanceof Deno.errors.NotFound) {
+    return new CaptureError(
+      "ffmpeg-not-found",
+      `Cannot start ffmpeg: "${path}" was not found; install ffmpeg (Debian or Ubuntu: ` +
+        `"sudo apt-get install ffmpeg"; macOS: "brew install ffmpeg"; Windows: ` +
+        `"winget install ffmpeg" or a build from https://ffmpeg.org/download.html) and put it ` +
+        `on the PATH, or set the ffmpegPath option to its location`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return new CaptureError(
+      "permission-denied",
+      `Cannot start ffmpeg: running "${path}" is not allowed; run Deno with --allow-run=${path}`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new CaptureError(
+      "permission-denied",
+      `Cannot start ffmpeg: "${path}" is not executable; check the file's permissions or set ` +
+        `the ffmpegPath option to a working ffmpeg`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** Resolves `true` if `promise` settles within `ms`, else `false`; leaves no timer behind. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A running ffmpeg whose stdout carries raw video. */
+export class FfmpegProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #reader: ReadableStreamBYOBReader;
+  readonly #lines: string[] = [];
+  readonly #parser = new OutputDescriptionParser();
+  readonly #stderrReader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #stderrDone: Promise<void>;
+  readonly #gracePeriod: number;
+  #resolveDescription!: (description: OutputDescription | undefined) => void;
+  #shutdown: Promise<void> | undefined;
+  /** The process's exit status. */
+  readonly status: Promise<Deno.CommandStatus>;
+  /** Resolves with the output description, or `undefined` if stderr ended without one. */
+  readonly description: Promise<OutputDescription | undefined>;
+  /** The error a stdout read failed with, if one did. */
+  readError: unknown;
+
+  /**
+   * Starts `path` with `args`.
+   *
+   * @throws {CaptureError} When ffmpeg is missing or may not run.
+   */
+  constructor(path: string, args: readonly string[], gracePeriod: number) {
+    try {
+      this.#child = new Deno.Command(path, {
+        args: [...args],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      throw spawnError(error, path);
+    }
+    this.#gracePeriod = gracePeriod;
+    this.#reader = this.#child.stdout.getReader({ mode: "byob" });
+    this.status = this.#child.status;
+    this.description = new Promise((resolve) => this.#resolveDescription = resolve);
+    this.#stderrReader = this.#child.stderr.getReader();
+    this.#stderrDone = this.#pumpStderr(this.#stderrReader);
+  }
+
+  /** The last lines ffmpeg wrote to stderr, oldest first, URL passwords hidden. */
+  get stderrLines(): string[] {
+    return [...this.#lines];
+  }
+
+  /** Whether {@link shutdown} has begun. */
+  get shuttingDown(): boolean {
+    return this.#shutdown !== undefined;
+  }
+
+  async #pumpStderr(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let pending = "";
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        pending += decoder.decode(chunk.value, { stream: true });
+        let end;
+        while ((end = pending.search(/[\r\n]/)) >= 0) {
+          this.#addLine(pending.slice(0, end));
+          pending = pending.slice(end + 1);
+        }
+        if (pending.length > MAX_LINE) {
+          this.#addLine(pending);
+          pending = "";
+        }
+      }
+    } catch {
+      // stderr only carries diagnostics; losing its tail must not fail capture.
+    }
+    this.#addLine(pending + decoder.decode());
+    this.#resolveDescription(this.#parser.found);
+  }
+
+  #addLine(raw: string): void {
+    const line = redact(raw.trimEnd()).slice(0, MAX_LINE);
+    if (line.trim() === "") return;
+    this.#lines.push(line);
+    if (this.#lines.length > STDERR_LINES) this.#lines.shift();
+    const found = this.#parser.push(line);
+    if (found) this.#resolveDescription(found);
+  }
+
+  /**
+   * Reads exactly `size` bytes into one new buffer, with no copy: each read fills the rest of
+   * the buffer in place. Ends early at end of output or on shutdown.
+   */
+  async readExactly(size: number): Promise<ReadResult> {
+    let buffer = new ArrayBuffer(size);
+    let filled = 0;
+    while (filled < size) {
+      let result: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+      try {
+        result = await this.#reader.read(new Uint8Array(buffer, filled, size - filled));
+      } catch (error) {
+        if (!this.shuttingDown) this.readError = error;
+        return { data: undefined, filled };
+      }
+      if (result.done) return { data: undefined, filled };
+      // A BYOB read transfers the buffer; the bytes live on in the view it hands back.
+      buffer = result.value.buffer;
+      filled += result.value.byteLength;
+    }
+    return { data: new Uint8Array(buffer), filled };
+  }
+
+  /**
+   * Stops ffmpeg: asks it to quit ("q" on stdin), closes stdout so a write blocked on a full
+   * pipe fails, then sends SIGTERM and later SIGKILL if it is still running after each grace
+   * period. Resolves once the process has exited and stderr is drained. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#stop();
+    return this.#shutdown;
+  }
+
+  async #stop(): Promise<void> {
+    try {
+      const writer = this.#child.stdin.getWriter();
+      await writer.write(QUIT).catch(() => {});
+      await writer.close().catch(() => {});
+    } catch {
+      // stdin already closed.
+    }
+    await this.#reader.cancel().catch(() => {});
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      if (await settlesWithin(this.status, this.#gracePeriod)) break;
+      try {
+        this.#child.kill(signal);
+      } catch {
+        // It exited meanwhile.
+      }
+    }
+    await this.status;
+    // stderr ends when ffmpeg exits, unless something it started still holds the pipe.
+    if (!(await settlesWithin(this.#stderrDone, this.#gracePeriod))) {
+      await this.#stderrReader.cancel().catch(() => {});
+    }
+    await this.#stderrDone;
+  }
+}

@@ -1,0 +1,73 @@
+// Private helpers shared by the sources: pixel formats, frame shapes and the fps meter.
+
+import type { PixelFormat } from "./frame_source.ts";
+
+/** Bytes per pixel of each format. */
+export const CHANNELS: Readonly<Record<PixelFormat, number>> = {
+  bgr24: 3,
+  rgb24: 3,
+  gray: 1,
+  rgba: 4,
+  bgra: 4,
+};
+
+/** Throws a `TypeError` unless `format` is a pixel format the sources produce. */
+export function checkPixelFormat(format: unknown): PixelFormat {
+  if (typeof format === "string" && Object.hasOwn(CHANNELS, format)) {
+    return format as PixelFormat;
+  }
+  throw new TypeError(
+    `Cannot use pixel format "${String(format)}": use one of ${Object.keys(CHANNELS).join(", ")}`,
+  );
+}
+
+/** The shape of a `width`×`height` frame: gray frames have no channel axis, as in numpy. */
+export function frameShape(width: number, height: number, format: PixelFormat): number[] {
+  const channels = CHANNELS[format];
+  return channels === 1 ? [height, width] : [height, width, channels];
+}
+
+/** Throws a `RangeError` unless `value` is a positive integer (or `undefined`). */
+export function checkPositiveInteger(name: string, value: unknown): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
+    throw new RangeError(`Cannot use ${name} ${String(value)}: use a positive integer`);
+  }
+}
+
+/** Throws a `RangeError` unless `value` is a positive finite number (or `undefined`). */
+export function checkPositiveNumber(name: string, value: unknown): void {
+  if (
+    value !== undefined &&
+    (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+  ) {
+    throw new RangeError(`Cannot use ${name} ${String(value)}: use a positive number`);
+  }
+}
+
+const WINDOW = 30;
+
+/** Counts frames and measures the rate over the last {@link WINDOW} of them. */
+export class FpsMeter {
+  #count = 0;
+  readonly #times: number[] = [];
+
+  /** Records one frame delivered now. */
+  tick(): void {
+    this.#count++;
+    this.#times.push(performance.now());
+    if (this.#times.length > WINDOW) this.#times.shift();
+  }
+
+  /** Frames recorded so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Frames per second over the recorded window, `0` before two frames. */
+  get fps(): number {
+    const times = this.#times;
+    if (times.length < 2) return 0;
+    const span = times[times.length - 1] - times[0];
+    return span > 0 ? ((times.length - 1) * 1000) / span : 0;
+  }
+}
