@@ -1,0 +1,19 @@
+/**
+ * NetGear's modes: plain, multi-server, multi-client and bidirectional, over PAIR, REQ/REP and
+ * PUB/SUB, wire-compatible with Python vidgear.
+ *
+ * @module
+ */
+
+export {
+  type ClientReply,
+  NetGear,
+  type NetGearInit,
+  type NetGearItem,
+  type NetGearStats,
+  type RecvOptions,
+  type SendOptions,
+  type ServerEvent,
+  type ServerInfo,
+} from "./netgear.ts";
+export { type DeliveryMode, type NetGearOptions, type Pattern, type Port } from "./options.ts";

@@ -1,0 +1,377 @@
+/**
+ * NetGear's options: one flat object, camelCase, with vidgear's snake_case names as aliases.
+ * Unknown keys, wrong types and forbidden combinations are refused with errors that say what
+ * to do (vidgear silently ignores them).
+ *
+ * @module
+ */
+
+import { NetGearError } from "../errors.ts";
+import type { HeaderFormat } from "../protocol/mod.ts";
+import { isJpegColorspace, type JpegColorspace } from "../codec/types.ts";
+
+/** A NetGear messaging pattern: `0` PAIR, `1` REQ/REP, `2` PUB/SUB. */
+export type Pattern = 0 | 1 | 2;
+
+/** A port as vidgear takes it: a number or a string of digits. */
+export type Port = number | string;
+
+/** How a pattern-2 receiver hands frames to the application. */
+export type DeliveryMode = "lossless" | "latest";
+
+/** Everything a NetGear takes, in one object (Python's `**options` flattened in). */
+export interface NetGearOptions {
+  /**
+   * Receiver: the address to bind (`*` is every interface). Sender: the receiver's address.
+   * With ipc, a path: both ends must give the same one, and the port is appended after ":".
+   * @default {"*" on a receiver, "localhost" on a sender}
+   */
+  address?: string;
+  /**
+   * The port. A multi-server receiver takes the list of its servers' ports; a multi-client
+   * sender the list of its clients' ports; everyone else one port.
+   * @default {5555 outside the multi modes; required in them}
+   */
+  port?: Port | readonly Port[];
+  /** `"tcp"` or `"ipc"`. @default {"tcp"} */
+  protocol?: "tcp" | "ipc";
+  /** `0` PAIR, `1` REQ/REP, `2` PUB/SUB. @default {0} */
+  pattern?: Pattern;
+  /** True for the receiving end (vidgear's "client"), false for the sender ("server").
+   * @default {false} */
+  receiveMode?: boolean;
+  /** Log joins, leaves, drops and retries to the console. @default {false} */
+  logging?: boolean;
+  /** Many servers to one client (patterns 1 and 2). @default {false} */
+  multiserverMode?: boolean;
+  /** One server to many clients (patterns 1 and 2). @default {false} */
+  multiclientMode?: boolean;
+  /** The receiver answers each frame with data of its own (patterns 0 and 1). @default {false} */
+  bidirectionalMode?: boolean;
+  /**
+   * Patterns 0 and 1: consecutive reply timeouts a sender tolerates before `send()` fails;
+   * the count resets after every reply. A receiver rebinds after silence this many times
+   * before it ends.
+   * @default {3}
+   */
+  maxRetries?: number;
+  /**
+   * Patterns 0 and 1, in seconds: how long a sender waits for each reply (a receiver waits
+   * three times as long for traffic before rebinding). Fractions allowed.
+   * @default {4}
+   */
+  requestTimeout?: number;
+  /** Pattern 2 receiver, in seconds: end after this long without a message. @default {undefined (wait)} */
+  subscriberTimeout?: number;
+  /**
+   * Multi-server receiver, in seconds: a server silent this long counts as gone (also a listed
+   * port never heard from, counted from the start). `0` turns liveness off (vidgear's behaviour).
+   * @default {5}
+   */
+  livenessTimeout?: number;
+  /**
+   * Pattern 2 receiver: `"lossless"` delivers every frame (senders wait when the queue is
+   * full); `"latest"` keeps only each server's newest frame, counting the others as drops.
+   * @default {"lossless"}
+   */
+  delivery?: DeliveryMode;
+  /** Secure mode: 0 off, 1 StoneHouse, 2 IronHouse (not yet supported). @default {0} */
+  secureMode?: 0 | 1 | 2;
+  /** JPEG-compress outgoing frames: true (BGR) or the frames' colourspace. @default {false} */
+  jpegCompression?: boolean | JpegColorspace;
+  /** JPEG quality, 10 to 100. @default {90} */
+  jpegCompressionQuality?: number;
+  /** Fast (less accurate) DCT. @default {true} */
+  jpegCompressionFastdct?: boolean;
+  /** Fast (less accurate) chroma upsampling when decoding. @default {false} */
+  jpegCompressionFastupsample?: boolean;
+  /** Sender: header encoding; `"msgpack"` carries binary data and typed arrays (ours only).
+   * @default {"json"} */
+  headerFormat?: HeaderFormat;
+}
+
+/** The options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  address: string;
+  ports: Port[];
+  protocol: "tcp" | "ipc";
+  pattern: Pattern;
+  receiveMode: boolean;
+  logging: boolean;
+  multiserverMode: boolean;
+  multiclientMode: boolean;
+  bidirectionalMode: boolean;
+  maxRetries: number;
+  requestTimeoutMs: number;
+  subscriberTimeoutMs: number | undefined;
+  livenessTimeoutMs: number;
+  delivery: DeliveryMode;
+  jpeg:
+    | { colorspace: JpegColorspace; quality: number; fastdct: boolean; fastupsample: boolean }
+    | undefined;
+  jpegFastdct: boolean;
+  jpegFastupsample: boolean;
+  headerFormat: HeaderFormat;
+}
+
+const ALIASES: Record<string, keyof NetGearOptions> = {
+  receive_mode: "receiveMode",
+  multiserver_mode: "multiserverMode",
+  multiclient_mode: "multiclientMode",
+  bidirectional_mode: "bidirectionalMode",
+  max_retries: "maxRetries",
+  request_timeout: "requestTimeout",
+  subscriber_timeout: "subscriberTimeout",
+  liveness_timeout: "livenessTimeout",
+  secure_mode: "secureMode",
+  jpeg_compression: "jpegCompression",
+  jpeg_compression_quality: "jpegCompressionQuality",
+  jpeg_compression_fastdct: "jpegCompressionFastdct",
+  jpeg_compression_fastupsample: "jpegCompressionFastupsample",
+  header_format: "headerFormat",
+};
+
+type Kind = "string" | "boolean" | "number" | "port" | "special";
+const KEYS: Record<keyof NetGearOptions, Kind> = {
+  address: "string",
+  port: "port",
+  protocol: "special",
+  pattern: "special",
+  receiveMode: "boolean",
+  logging: "boolean",
+  multiserverMode: "boolean",
+  multiclientMode: "boolean",
+  bidirectionalMode: "boolean",
+  maxRetries: "number",
+  requestTimeout: "number",
+  subscriberTimeout: "number",
+  livenessTimeout: "number",
+  delivery: "special",
+  secureMode: "special",
+  jpegCompression: "special",
+  jpegCompressionQuality: "number",
+  jpegCompressionFastdct: "boolean",
+  jpegCompressionFastupsample: "boolean",
+  headerFormat: "special",
+};
+
+function fail(message: string): never {
+  throw new NetGearError(message);
+}
+
+function checkPort(port: unknown, what: string): Port {
+  const number = typeof port === "string" && /^\d+$/.test(port.trim()) ? Number(port) : port;
+  if (typeof number !== "number" || !Number.isInteger(number) || number < 1 || number > 65535) {
+    throw new RangeError(
+      `Cannot use ${what} ${JSON.stringify(port)}: use an integer from 1 to 65535`,
+    );
+  }
+  return port as Port;
+}
+
+/**
+ * Validates NetGear options and fills in the defaults.
+ *
+ * @throws {TypeError} For an unknown key (the message lists the valid ones) or a wrong type.
+ * @throws {RangeError} For a value out of range.
+ * @throws {NetGearError} For a combination vidgear forbids (pattern 0 with a multi mode, both
+ * multi modes, bidirectional with pattern 2, a port list where one port belongs, or none).
+ */
+export function resolveOptions(input: NetGearOptions | Record<string, unknown>): ResolvedOptions {
+  if (typeof input !== "object" || input === null) {
+    throw new TypeError(
+      "Cannot create a NetGear without options: pass an object, e.g. { port: 5566 }",
+    );
+  }
+  const given: Partial<Record<keyof NetGearOptions, unknown>> = {};
+  for (const [rawKey, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const key = (ALIASES[rawKey.trim()] ?? rawKey.trim()) as keyof NetGearOptions;
+    if (!Object.hasOwn(KEYS, key)) {
+      throw new TypeError(
+        `Unknown NetGear option "${rawKey}": use one of ${
+          Object.keys(KEYS).join(", ")
+        } (or their snake_case names)`,
+      );
+    }
+    if (key in given) {
+      throw new TypeError(`NetGear option "${key}" is given twice (once as "${rawKey}")`);
+    }
+    const kind = KEYS[key];
+    if ((kind === "string" || kind === "boolean" || kind === "number") && typeof value !== kind) {
+      throw new TypeError(
+        `Cannot use ${JSON.stringify(value)} for NetGear option "${key}": it takes a ${kind}`,
+      );
+    }
+    given[key] = value;
+  }
+
+  const pattern = given.pattern ?? 0;
+  if (pattern !== 0 && pattern !== 1 && pattern !== 2) {
+    throw new RangeError(
+      `Cannot use pattern ${JSON.stringify(pattern)}: use 0 (PAIR), 1 (REQ/REP) or 2 (PUB/SUB)`,
+    );
+  }
+  const protocol = given.protocol ?? "tcp";
+  if (protocol !== "tcp" && protocol !== "ipc") {
+    throw new RangeError(`Cannot use protocol ${JSON.stringify(protocol)}: use "tcp" or "ipc"`);
+  }
+  const receiveMode = (given.receiveMode as boolean | undefined) ?? false;
+  const multiserverMode = (given.multiserverMode as boolean | undefined) ?? false;
+  const multiclientMode = (given.multiclientMode as boolean | undefined) ?? false;
+  const bidirectionalMode = (given.bidirectionalMode as boolean | undefined) ?? false;
+  if (multiserverMode && multiclientMode) {
+    fail("Cannot enable multiserverMode and multiclientMode together: choose one");
+  }
+  if ((multiserverMode || multiclientMode) && pattern === 0) {
+    fail(
+      `Cannot use pattern 0 with ${
+        multiserverMode ? "multiserverMode" : "multiclientMode"
+      }: use pattern 1 (REQ/REP) or 2 (PUB/SUB)`,
+    );
+  }
+  if (bidirectionalMode && pattern === 2) {
+    fail(
+      "Cannot use bidirectionalMode with pattern 2 (PUB/SUB has no replies): use pattern 0 or 1",
+    );
+  }
+
+  // Ports: a list where the mode binds or connects many, one port everywhere else.
+  const wantsList = (multiserverMode && receiveMode) || (multiclientMode && !receiveMode);
+  const port = given.port;
+  let ports: Port[];
+  if (wantsList) {
+    const role = multiserverMode ? "a multi-server client" : "a multi-client server";
+    if (!Array.isArray(port) || port.length === 0) {
+      fail(
+        `Cannot start ${role} without a list of ports: pass port: [5566, 5567, …], one per ${
+          multiserverMode ? "server" : "client"
+        }`,
+      );
+    }
+    ports = port.map((p, i) => checkPort(p, `port[${i}]`));
+    const unique = new Set(ports.map(Number));
+    if (unique.size !== ports.length) {
+      fail(`Cannot use the port list ${JSON.stringify(port)}: ports must differ`);
+    }
+  } else {
+    if (Array.isArray(port)) {
+      const role = multiserverMode
+        ? "A multi-server server"
+        : multiclientMode
+        ? "A multi-client client"
+        : "NetGear";
+      fail(
+        `${role} takes one port, not ${JSON.stringify(port)}: give its own port, e.g. port: 5566`,
+      );
+    }
+    if (port === undefined && (multiserverMode || multiclientMode)) {
+      fail(
+        `Cannot start a multi-${
+          multiserverMode ? "server server" : "client client"
+        } without its own port: pass e.g. port: 5566`,
+      );
+    }
+    ports = [checkPort(port ?? 5555, "port")];
+  }
+
+  const number = (
+    key: keyof NetGearOptions,
+    fallback: number,
+    min: number,
+    what: string,
+  ): number => {
+    const value = (given[key] as number | undefined) ?? fallback;
+    if (!Number.isFinite(value) || value < min) {
+      throw new RangeError(`Cannot use ${key} ${value}: use ${what}`);
+    }
+    return value;
+  };
+  const maxRetries = number("maxRetries", 3, 0, "an integer >= 0");
+  if (!Number.isInteger(maxRetries)) {
+    throw new RangeError(`Cannot use maxRetries ${maxRetries}: use an integer >= 0`);
+  }
+  const requestTimeout = number("requestTimeout", 4, 0.01, "seconds > 0");
+  const livenessTimeout = number("livenessTimeout", 5, 0, "seconds >= 0 (0 turns liveness off)");
+  const subscriberTimeout = given.subscriberTimeout === undefined
+    ? undefined
+    : number("subscriberTimeout", 0, 0.001, "seconds > 0");
+  if (subscriberTimeout !== undefined && pattern !== 2) {
+    fail(
+      `Cannot use subscriberTimeout with pattern ${pattern}: it applies to pattern 2; use requestTimeout`,
+    );
+  }
+
+  const delivery = given.delivery ?? "lossless";
+  if (delivery !== "lossless" && delivery !== "latest") {
+    throw new RangeError(
+      `Cannot use delivery ${JSON.stringify(delivery)}: use "lossless" or "latest"`,
+    );
+  }
+  const secureMode = given.secureMode ?? 0;
+  if (secureMode !== 0) {
+    fail("Secure mode is not available yet in this version: use secureMode 0");
+  }
+  const headerFormat = given.headerFormat ?? "json";
+  if (headerFormat !== "json" && headerFormat !== "msgpack") {
+    throw new RangeError(
+      `Cannot use headerFormat ${JSON.stringify(headerFormat)}: use "json" or "msgpack"`,
+    );
+  }
+
+  const compression = given.jpegCompression ?? false;
+  let colorspace: JpegColorspace | undefined;
+  if (compression === true) colorspace = "BGR";
+  else if (typeof compression === "string") {
+    const name = compression.trim().toUpperCase();
+    if (!isJpegColorspace(name)) {
+      throw new RangeError(
+        `Cannot use jpegCompression "${compression}": use true (BGR) or a colourspace such as "RGB", "GRAY", "BGRA"`,
+      );
+    }
+    colorspace = name;
+  } else if (compression !== false) {
+    throw new TypeError(
+      `Cannot use jpegCompression ${
+        JSON.stringify(compression)
+      }: use a boolean or a colourspace name`,
+    );
+  }
+  const quality = number("jpegCompressionQuality", 90, 10, "10 to 100");
+  if (quality > 100) {
+    throw new RangeError(`Cannot use jpegCompressionQuality ${quality}: use 10 to 100`);
+  }
+  const fastdct = (given.jpegCompressionFastdct as boolean | undefined) ?? true;
+  const fastupsample = (given.jpegCompressionFastupsample as boolean | undefined) ?? false;
+
+  return {
+    address: (given.address as string | undefined) ?? (receiveMode ? "*" : "localhost"),
+    ports,
+    protocol,
+    pattern,
+    receiveMode,
+    logging: (given.logging as boolean | undefined) ?? false,
+    multiserverMode,
+    multiclientMode,
+    bidirectionalMode,
+    maxRetries,
+    requestTimeoutMs: requestTimeout * 1000,
+    subscriberTimeoutMs: subscriberTimeout === undefined ? undefined : subscriberTimeout * 1000,
+    livenessTimeoutMs: livenessTimeout * 1000,
+    delivery,
+    jpeg: colorspace === undefined
+      ? undefined
+      : { colorspace, quality: Math.trunc(quality), fastdct, fastupsample },
+    jpegFastdct: fastdct,
+    jpegFastupsample: fastupsample,
+    headerFormat,
+  };
+}
+
+/** The endpoint of one port: `protocol://address:port` (ipc too: the port follows the path). */
+export function endpointOf(options: ResolvedOptions, port: Port, bind: boolean): string {
+  let address = options.address;
+  // libzmq reads "*" as "any interface" for tcp binds only; a sender needs a host.
+  if (options.protocol === "tcp" && !bind && address === "*") address = "localhost";
+  return `${options.protocol}://${address}:${port}`;
+}
