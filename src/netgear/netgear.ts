@@ -266,7 +266,10 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       const pending = this.#takePending();
       if (pending) return pending;
       if (this.#ended || this.#closed) return null;
-      if (o.multiserverMode && this.#expireServers()) return this.#end("every server is gone");
+      if (o.multiserverMode && this.#expireServers()) {
+        this.#end("every server is gone");
+        continue; // deliver what is still pending, then null
+      }
       const socket = this.#socket!;
       let parts: Uint8Array[];
       try {
@@ -274,7 +277,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       } catch (error) {
         if (this.#closed) return null;
         if (error instanceof ZmqError && error.code === "EAGAIN") {
-          if (this.#onSilence()) return this.#end("no traffic");
+          if (this.#onSilence()) this.#end("no traffic");
           continue;
         }
         throw error;
@@ -512,10 +515,10 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     return undefined;
   }
 
-  #end(why: string): NetGearItem | null {
+  /** Marks the receiver done; frames still pending are delivered before `recv()` gives null. */
+  #end(why: string): void {
     if (!this.#ended) this.#log(`receiver done: ${why}`);
     this.#ended = true;
-    return this.#takePending() ?? null;
   }
 
   #drop(reason: string, detail?: string): void {

@@ -1,0 +1,237 @@
+import assert from "node:assert/strict";
+import { createFrame, type DType, type Frame, NetGear, NetGearError } from "../mod.ts";
+import { libzmqInfo } from "../src/zmq/mod.ts";
+import { freePort, within } from "./_endpoints.ts";
+import { jpegCodec } from "../src/codec/mod.ts";
+
+libzmqInfo(); // libzmq and libjpeg-turbo load once per process, before the sanitizers watch
+(await jpegCodec()).close();
+
+const MESSAGES: unknown[] = ["text", 42, 3.5, true, false, null, [1, "two", [3]], {
+  nested: { a: [1, 2] },
+  "ü": "é",
+}];
+
+function frameOf(dtype: DType, shape: number[], seed: number): Frame {
+  const size = shape.reduce((a, b) => a * b, 1) *
+    ({ uint8: 1, int16: 2, float32: 4, float64: 8 } as Record<string, number>)[dtype];
+  const data = new Uint8Array(size);
+  for (let k = 0; k < size; k++) data[k] = (seed * 13 + k * 7) % 251;
+  return createFrame(data, shape, dtype);
+}
+
+for (const pattern of [0, 1, 2] as const) {
+  Deno.test(`plain mode pattern ${pattern}: frames of several dtypes and every JSON message arrive exactly, then the receiver ends`, async () => {
+    const port = freePort();
+    const client = new NetGear({ address: "127.0.0.1", port, pattern, receiveMode: true });
+    const server = new NetGear({ address: "127.0.0.1", port, pattern });
+    const frames = [
+      frameOf("uint8", [6, 8, 3], 1),
+      frameOf("uint8", [6, 8], 2),
+      frameOf("int16", [5, 7], 3),
+      frameOf("float32", [2, 3, 4], 4),
+      frameOf("float64", [9], 5),
+    ];
+    const got: { frame: Frame; message: unknown }[] = [];
+    const receiving = (async () => {
+      for await (const item of client) got.push(item);
+    })();
+    for (let i = 0; i < MESSAGES.length; i++) {
+      await server.send(frames[i % frames.length], { message: MESSAGES[i] });
+    }
+    await server.close();
+    await within(receiving, 10_000, "receiver end");
+    await client.close();
+    assert.equal(got.length, MESSAGES.length);
+    got.forEach(({ frame, message }, i) => {
+      const sent = frames[i % frames.length];
+      assert.deepEqual(frame.shape, sent.shape);
+      assert.equal(frame.dtype, sent.dtype);
+      assert.deepEqual(frame.data, sent.data);
+      assert.deepEqual(message, MESSAGES[i]);
+    });
+  });
+}
+
+Deno.test("bidirectional pattern 0: send() returns the receiver's data, frames included", async () => {
+  const port = freePort();
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 0,
+    receiveMode: true,
+    bidirectionalMode: true,
+  });
+  const server = new NetGear({ address: "127.0.0.1", port, pattern: 0, bidirectionalMode: true });
+  const answer = frameOf("int16", [2, 2], 9);
+  const replying = (async () => {
+    await client.recv({ returnData: { ok: 1 } });
+    await client.recv({ returnData: answer });
+  })();
+  assert.deepEqual(await server.send(frameOf("uint8", [2, 2], 1)), { ok: 1 });
+  const back = await server.send(frameOf("uint8", [2, 2], 2)) as Frame;
+  assert.deepEqual([back.shape, back.dtype, back.data], [answer.shape, answer.dtype, answer.data]);
+  await within(replying, 5000, "replies");
+  await server.close();
+  await client.close();
+});
+
+Deno.test("multi-client pattern 1: requests go round-robin and send() says which client answered", async () => {
+  const ports = [freePort(), freePort()];
+  const clients = ports.map((port) =>
+    new NetGear({
+      address: "127.0.0.1",
+      port,
+      pattern: 1,
+      receiveMode: true,
+      multiclientMode: true,
+      bidirectionalMode: true,
+    })
+  );
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port: ports,
+    pattern: 1,
+    multiclientMode: true,
+    bidirectionalMode: true,
+  });
+  const serving = clients.map(async (client, c) => {
+    const seen: unknown[] = [];
+    for (;;) {
+      const item = await client.recv({ returnData: `from client ${c}` });
+      if (item === null) return seen;
+      seen.push(item.message);
+    }
+  });
+  const replies = [];
+  for (let i = 0; i < 4; i++) {
+    replies.push(await server.send(frameOf("uint8", [2, 2], i), { message: i }));
+  }
+  await server.close();
+  const seen = await within(Promise.all(serving), 10_000, "clients");
+  await Promise.all(clients.map((c) => c.close()));
+  assert.deepEqual(seen.map((s) => s.length), [2, 2]);
+  for (const reply of replies as { port: number; data: string }[]) {
+    assert.ok(ports.includes(reply.port));
+    assert.equal(reply.data, `from client ${ports.indexOf(reply.port)}`);
+  }
+});
+
+Deno.test("JPEG compression: the receiver decodes whatever its own setting", async () => {
+  const port = freePort();
+  const client = new NetGear({ address: "127.0.0.1", port, pattern: 1, receiveMode: true });
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 1,
+    jpegCompression: true,
+    jpegCompressionQuality: 95,
+  });
+  const data = new Uint8Array(32 * 48 * 3);
+  for (let y = 0; y < 32; y++) {
+    for (let x = 0; x < 48; x++) data.set([x * 5, y * 7, 120], (y * 48 + x) * 3);
+  }
+  const receiving = client.recv();
+  await server.send(createFrame(data, [32, 48, 3]), { message: "jpeg" });
+  const item = await within(receiving, 5000, "jpeg frame");
+  await server.close();
+  await client.close();
+  assert.deepEqual(item?.frame.shape, [32, 48, 3]);
+  let error = 0;
+  for (let k = 0; k < data.length; k++) error += Math.abs(item!.frame.data[k] - data[k]);
+  assert.ok(error / data.length < 6, `mean error ${error / data.length}`);
+  assert.equal(item?.message, "jpeg");
+});
+
+Deno.test("msgpack headers carry binary data and typed arrays in the message", async () => {
+  const port = freePort();
+  const client = new NetGear({ address: "127.0.0.1", port, pattern: 2, receiveMode: true });
+  const server = new NetGear({ address: "127.0.0.1", port, pattern: 2, headerFormat: "msgpack" });
+  const receiving = client.recv();
+  const message = {
+    blob: new Uint8Array([0, 255, 7]),
+    depth: new Float32Array([1.5, -2]),
+    when: 5,
+  };
+  await server.send(frameOf("uint8", [2, 2], 1), { message });
+  const item = await within(receiving, 5000, "msgpack frame");
+  await server.close();
+  await client.close();
+  assert.deepEqual(item?.message, message);
+});
+
+Deno.test("a sender with no receiver loses frames on timeout, then fails after maxRetries; a success resets the count", async () => {
+  const port = freePort();
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 1,
+    requestTimeout: 0.2,
+    maxRetries: 2,
+  });
+  assert.equal(await server.send(frameOf("uint8", [2], 0)), undefined); // 1 timeout, frame lost
+  const client = new NetGear({ address: "127.0.0.1", port, pattern: 1, receiveMode: true });
+  const receiving = client.recv();
+  await server.send(frameOf("uint8", [2], 1)); // answered: the count starts over
+  assert.equal(
+    (await within(receiving, 5000, "recv"))?.frame.data[0],
+    frameOf("uint8", [2], 1).data[0],
+  );
+  await client.close();
+  assert.equal(await server.send(frameOf("uint8", [2], 2)), undefined); // 1 of 2
+  await assert.rejects(
+    server.send(frameOf("uint8", [2], 3)),
+    (e: unknown) =>
+      e instanceof NetGearError &&
+      /No reply from the receiver at tcp:\/\/127\.0\.0\.1:\d+ after 2 tries/.test(e.message),
+  );
+  assert.equal(server.stats.timeouts, 3);
+  await server.close();
+});
+
+Deno.test("a pattern-2 receiver with subscriberTimeout ends after that much silence", async () => {
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port: freePort(),
+    pattern: 2,
+    receiveMode: true,
+    subscriberTimeout: 0.3,
+  });
+  const started = performance.now();
+  assert.equal(await within(client.recv(), 5000, "recv"), null);
+  assert.ok(performance.now() - started >= 290);
+  await client.close();
+});
+
+Deno.test("delivery latest keeps each server's newest frame and counts the rest as stale", async () => {
+  const ports = [freePort()];
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port: ports,
+    pattern: 2,
+    receiveMode: true,
+    multiserverMode: true,
+    delivery: "latest",
+  });
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port: ports[0],
+    pattern: 2,
+    multiserverMode: true,
+  });
+  const first = client.recv();
+  await server.send(frameOf("uint8", [4], 0), { message: 0 });
+  assert.equal((await within(first, 5000, "first"))?.message, 0);
+  for (let i = 1; i <= 20; i++) await server.send(frameOf("uint8", [4], i), { message: i });
+  await server.close();
+  const rest: unknown[] = [];
+  for (;;) {
+    const item = await within(client.recv(), 5000, "recv");
+    if (item === null) break;
+    rest.push(item.message);
+  }
+  await client.close();
+  assert.ok(rest.length >= 1 && rest.length < 20, `got ${rest.length}`);
+  assert.equal(rest.at(-1), 20);
+  assert.equal(client.stats.dropped.stale ?? 0, 20 - rest.length);
+});
