@@ -84,8 +84,8 @@ for await (const { port, frame } of client) {
     const labelled = createFrame(tile.data.slice(), tile.shape, tile.dtype);
     drawText(labelled, `${key}  ${info?.fps.toFixed(1)} fps  ${String(info?.lastMessage ?? "")}`, {
       x: 4,
-      y: height - 24,
-      scale: 2,
+      y: height - 14,
+      scale: 1,
       background: [0, 0, 0],
     });
     return labelled;
