@@ -16,4 +16,13 @@ export {
   type ServerEvent,
   type ServerInfo,
 } from "./netgear.ts";
-export { type DeliveryMode, type NetGearOptions, type Pattern, type Port } from "./options.ts";
+export {
+  type DeliveryMode,
+  type JpegOptions,
+  type NetGearOptions,
+  type Pattern,
+  type Port,
+  type ResolvedOptions,
+} from "./options.ts";
+export type { HeaderFormat } from "../protocol/mod.ts";
+export type { JpegColorspace } from "../codec/types.ts";

@@ -90,28 +90,56 @@ export interface NetGearOptions {
   headerFormat?: HeaderFormat;
 }
 
-/** The options after validation, with every default filled in. */
+/** The options after validation, with every default filled in (times in milliseconds). */
 export interface ResolvedOptions {
+  /** The address bound (receiver) or connected to (sender). */
   address: string;
+  /** The ports: one, or the list of a multi-server client or multi-client server. */
   ports: Port[];
+  /** `"tcp"` or `"ipc"`. */
   protocol: "tcp" | "ipc";
+  /** `0` PAIR, `1` REQ/REP, `2` PUB/SUB. */
   pattern: Pattern;
+  /** True on the receiving end. */
   receiveMode: boolean;
+  /** Whether events are logged. */
   logging: boolean;
+  /** Many servers to one client. */
   multiserverMode: boolean;
+  /** One server to many clients. */
   multiclientMode: boolean;
+  /** Receivers answer with data of their own. */
   bidirectionalMode: boolean;
+  /** Consecutive timeouts tolerated. */
   maxRetries: number;
+  /** Reply timeout of a sender. */
   requestTimeoutMs: number;
+  /** Silence that ends a pattern-2 receiver, if set. */
   subscriberTimeoutMs: number | undefined;
+  /** Silence after which a server counts as gone; 0 is off. */
   livenessTimeoutMs: number;
+  /** Pattern-2 delivery. */
   delivery: DeliveryMode;
-  jpeg:
-    | { colorspace: JpegColorspace; quality: number; fastdct: boolean; fastupsample: boolean }
-    | undefined;
+  /** Outgoing JPEG settings, when compressing. */
+  jpeg: JpegOptions | undefined;
+  /** Fast DCT when decoding. */
   jpegFastdct: boolean;
+  /** Fast upsampling when decoding. */
   jpegFastupsample: boolean;
+  /** The sender's header encoding. */
   headerFormat: HeaderFormat;
+}
+
+/** Outgoing JPEG settings. */
+export interface JpegOptions {
+  /** The frames' colourspace. */
+  colorspace: JpegColorspace;
+  /** Quality, 10 to 100. */
+  quality: number;
+  /** Fast DCT. */
+  fastdct: boolean;
+  /** Fast upsampling (sent to the decoder). */
+  fastupsample: boolean;
 }
 
 const ALIASES: Record<string, keyof NetGearOptions> = {
