@@ -683,8 +683,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       } catch (error) {
         this.#log(`terminate not acknowledged: ${(error as Error).message}`);
       }
-      // Pattern 2 keeps lingering so the terminate still leaves after close.
-      socket.linger = o.pattern === 2 ? 1000 : 0;
+      // Pattern 1 already has its acknowledgement; patterns 0 and 2 linger so the terminate
+      // still leaves after close.
+      socket.linger = o.pattern === 1 ? 0 : 1000;
     }
     await socket.close();
     if (this.#codec) (await this.#codec.catch(() => undefined))?.close();
