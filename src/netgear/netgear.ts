@@ -188,18 +188,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     this.options = Object.freeze(resolveOptions(rest));
     if (this.options.receiveMode && this.options.multiserverMode) {
       const now = Date.now();
-      for (const port of this.options.ports) {
-        this.#servers.set(String(port), {
-          port,
-          state: "waiting",
-          frames: 0,
-          bytes: 0,
-          lastMessage: null,
-          lastSeen: now,
-          lastFrameAt: 0,
-          fps: 0,
-        });
-      }
+      for (const port of this.options.ports) this.#servers.set(String(port), newServer(port, now));
     }
     this.#socket = this.#open();
   }
@@ -376,16 +365,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const now = Date.now();
     let server = this.#servers.get(key);
     if (!server) {
-      server = {
-        port,
-        state: "waiting",
-        frames: 0,
-        bytes: 0,
-        lastMessage: null,
-        lastSeen: now,
-        lastFrameAt: 0,
-        fps: 0,
-      };
+      server = newServer(port, now);
       this.#servers.set(key, server);
     }
     if (server.state !== "live") {
@@ -767,6 +747,19 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       console.error(`[NetGear ${this.options.receiveMode ? "client" : "server"}] ${text}`);
     }
   }
+}
+
+function newServer(port: Port, now: number): ServerState {
+  return {
+    port,
+    state: "waiting",
+    frames: 0,
+    bytes: 0,
+    lastMessage: null,
+    lastSeen: now,
+    lastFrameAt: 0,
+    fps: 0,
+  };
 }
 
 function isFrame(value: unknown): value is Frame {
