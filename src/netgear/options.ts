@@ -7,11 +7,10 @@
  */
 
 import { NetGearError } from "../errors.ts";
-import type { HeaderFormat } from "../protocol/mod.ts";
+import type { HeaderFormat, Pattern } from "../protocol/mod.ts";
 import { isJpegColorspace, type JpegColorspace } from "../codec/types.ts";
 
-/** A NetGear messaging pattern: `0` PAIR, `1` REQ/REP, `2` PUB/SUB. */
-export type Pattern = 0 | 1 | 2;
+export type { Pattern };
 
 /** A port as vidgear takes it: a number or a string of digits. */
 export type Port = number | string;
