@@ -8,6 +8,7 @@
 import type { Frame } from "../frame.ts";
 import type { ChannelOrder, RgbColor } from "./color.ts";
 import { checkOrder, layoutOf, pixelOf } from "./_layout.ts";
+import { type Canvas, fillRect } from "../_canvas.ts";
 import {
   GLYPH_ADVANCE,
   GLYPH_HEIGHT,
@@ -15,7 +16,7 @@ import {
   glyphOffset,
   glyphRows,
   LINE_ADVANCE,
-} from "./_font.ts";
+} from "../_font.ts";
 
 /** Options for {@link measureText}. */
 export interface TextSizeOptions {
@@ -181,39 +182,6 @@ export function drawText(frame: Frame, text: string, options: DrawTextOptions = 
     }
   }
   return frame;
-}
-
-interface Canvas {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly channels: number;
-}
-
-/** Fills the part of a rectangle that lies on the canvas with `pixel`. */
-function fillRect(
-  canvas: Canvas,
-  x: number,
-  y: number,
-  w: number,
-  h: number,
-  pixel: Uint8Array,
-): void {
-  const x0 = Math.max(0, x);
-  const y0 = Math.max(0, y);
-  const x1 = Math.min(canvas.width, x + w);
-  const y1 = Math.min(canvas.height, y + h);
-  if (x0 >= x1 || y0 >= y1) return;
-  const c = canvas.channels;
-  const data = canvas.data;
-  for (let row = y0; row < y1; row++) {
-    const end = (row * canvas.width + x1) * c;
-    if (c === 1) {
-      data.fill(pixel[0], row * canvas.width + x0, end);
-    } else {
-      for (let i = (row * canvas.width + x0) * c; i < end; i += c) data.set(pixel, i);
-    }
-  }
 }
 
 function boxSize(lines: readonly string[], scale: number, padding: number): TextSize {
