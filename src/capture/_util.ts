@@ -1,6 +1,9 @@
-// Private helpers shared by the sources: pixel formats, frame shapes and the fps meter.
+// Private helpers shared by the sources: pixel formats, frame shapes, the fps meter and the
+// read/end bookkeeping.
 
-import type { PixelFormat } from "./frame_source.ts";
+import type { Frame } from "../frame.ts";
+import { CaptureError } from "./capture_error.ts";
+import type { CaptureStats, FrameSource, PixelFormat } from "./frame_source.ts";
 
 /** Bytes per pixel of each format. */
 export const CHANNELS: Readonly<Record<PixelFormat, number>> = {
@@ -69,5 +72,72 @@ export class FpsMeter {
     if (times.length < 2) return 0;
     const span = times[times.length - 1] - times[0];
     return span > 0 ? ((times.length - 1) * 1000) / span : 0;
+  }
+}
+
+/**
+ * The bookkeeping every source shares: one `read()` at a time, the end (by `stop()`, the
+ * stream, or the abort signal), and the frame meter behind `stats`.
+ */
+export class SourceState {
+  /** Counts the frames delivered; sources tick it once per frame returned. */
+  readonly meter: FpsMeter = new FpsMeter();
+  readonly #label: string;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort: () => void;
+  #ended = false;
+  #reading = false;
+
+  /** `label` names the source in errors; `onAbort` runs once if `signal` aborts. */
+  constructor(label: string, signal: AbortSignal | undefined, onAbort: () => void) {
+    this.#label = label;
+    this.#signal = signal;
+    this.#onAbort = onAbort;
+    if (signal?.aborted) this.#ended = true;
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  }
+
+  /** Whether the source has ended; every later `read()` gives `null`. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Marks the source ended and forgets the abort signal. Safe to call more than once. */
+  end(): void {
+    this.#ended = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): CaptureStats {
+    return { framesRead: this.meter.count, fps: this.meter.fps };
+  }
+
+  /** Runs `next` as the one pending read: `null` once ended, a `"busy"` error if one is pending. */
+  async read(next: () => Promise<Frame | null>): Promise<Frame | null> {
+    if (this.#ended) return null;
+    if (this.#reading) {
+      throw new CaptureError(
+        "busy",
+        `Cannot read from ${this.#label}: another read() is still pending; await it first`,
+      );
+    }
+    this.#reading = true;
+    try {
+      return await next();
+    } finally {
+      this.#reading = false;
+    }
+  }
+}
+
+/** Yields `source`'s frames until it ends; leaving the loop early stops the source. */
+export async function* framesOf(source: FrameSource): AsyncGenerator<Frame, void, undefined> {
+  try {
+    for (let frame = await source.read(); frame !== null; frame = await source.read()) {
+      yield frame;
+    }
+  } finally {
+    await source.stop();
   }
 }

@@ -22,8 +22,9 @@ import {
   checkPixelFormat,
   checkPositiveInteger,
   checkPositiveNumber,
-  FpsMeter,
   frameShape,
+  framesOf,
+  SourceState,
 } from "./_util.ts";
 
 /** Lines of ffmpeg's stderr quoted in an error message (the error's `stderr` has more). */
@@ -276,10 +277,7 @@ export class FfmpegSource implements FrameSource {
   readonly #process: FfmpegProcess;
   readonly #settings: Settings;
   readonly #frameSize: number;
-  readonly #meter = new FpsMeter();
-  readonly #onAbort = (): void => void this.stop();
-  #reading = false;
-  #ended = false;
+  readonly #state: SourceState;
   #stopRequested = false;
 
   private constructor(
@@ -297,7 +295,7 @@ export class FfmpegSource implements FrameSource {
     this.#frameSize = width * height * CHANNELS[settings.pixelFormat];
     this.args = settings.args;
     this.label = settings.label;
-    settings.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#state = new SourceState(settings.label, settings.signal, () => void this.stop());
   }
 
   /**
@@ -397,7 +395,7 @@ export class FfmpegSource implements FrameSource {
 
   /** Frames read so far and the measured frame rate. */
   get stats(): CaptureStats {
-    return { framesRead: this.#meter.count, fps: this.#meter.fps };
+    return this.#state.stats;
   }
 
   /**
@@ -407,20 +405,8 @@ export class FfmpegSource implements FrameSource {
    * @throws {CaptureError} When ffmpeg fails or no frame comes within `timeout` (the source
    * is then stopped), or when another `read()` is pending (`"busy"`).
    */
-  async read(): Promise<Frame | null> {
-    if (this.#ended) return null;
-    if (this.#reading) {
-      throw new CaptureError(
-        "busy",
-        `Cannot read from ${this.label}: another read() is still pending; await it first`,
-      );
-    }
-    this.#reading = true;
-    try {
-      return await this.#readFrame();
-    } finally {
-      this.#reading = false;
-    }
+  read(): Promise<Frame | null> {
+    return this.#state.read(() => this.#readFrame());
   }
 
   async #readFrame(): Promise<Frame | null> {
@@ -438,12 +424,11 @@ export class FfmpegSource implements FrameSource {
       clearTimeout(timer);
     }
     if (result.data !== undefined && !timedOut) {
-      this.#meter.tick();
+      this.#state.meter.tick();
       return createFrame(result.data, this.shape);
     }
 
-    this.#ended = true;
-    this.#settings.signal?.removeEventListener("abort", this.#onAbort);
+    this.#state.end();
     await process.shutdown();
     if (this.#stopRequested) return null;
     if (timedOut) throw timeoutError(this.#settings, process, "deliver a frame");
@@ -456,7 +441,7 @@ export class FfmpegSource implements FrameSource {
       this.#settings,
       process,
       status,
-      `Capture from ${this.label} failed after ${this.#meter.count} frames: ` +
+      `Capture from ${this.label} failed after ${this.#state.meter.count} frames: ` +
         (status.success ? "reading its output failed" : exitText(status)) + cut,
       process.readError,
     );
@@ -469,8 +454,7 @@ export class FfmpegSource implements FrameSource {
    */
   async stop(): Promise<void> {
     this.#stopRequested = true;
-    this.#ended = true;
-    this.#settings.signal?.removeEventListener("abort", this.#onAbort);
+    this.#state.end();
     await this.#process.shutdown();
   }
 
@@ -480,14 +464,8 @@ export class FfmpegSource implements FrameSource {
   }
 
   /** Yields frames until the end of the stream; leaving the loop early stops the source. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
-    try {
-      for (let frame = await this.read(); frame !== null; frame = await this.read()) {
-        yield frame;
-      }
-    } finally {
-      await this.stop();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
+    return framesOf(this);
   }
 }
 

@@ -6,7 +6,6 @@
  */
 
 import { createFrame, type Frame } from "../frame.ts";
-import { CaptureError } from "./capture_error.ts";
 import type { CaptureStats, FrameSource, PixelFormat } from "./frame_source.ts";
 import { type Canvas, CELL_HEIGHT, drawText } from "./_font.ts";
 import {
@@ -14,8 +13,9 @@ import {
   checkPixelFormat,
   checkPositiveInteger,
   checkPositiveNumber,
-  FpsMeter,
   frameShape,
+  framesOf,
+  SourceState,
 } from "./_util.ts";
 
 /** Horizontal bands of the background, each a different green level. */
@@ -107,15 +107,11 @@ export class SyntheticSource implements FrameSource {
 
   readonly #realtime: boolean;
   readonly #maxFrames: number | null;
-  readonly #signal: AbortSignal | undefined;
-  readonly #meter = new FpsMeter();
-  readonly #onAbort = (): void => void this.stop();
+  readonly #state: SourceState;
   #index = 0;
   #due: number | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wake: (() => void) | undefined;
-  #reading = false;
-  #ended = false;
 
   /**
    * Creates a source; nothing is drawn until the first `read()`.
@@ -142,14 +138,14 @@ export class SyntheticSource implements FrameSource {
     this.shape = frameShape(this.width, this.height, this.pixelFormat);
     this.#realtime = options.realtime ?? true;
     this.#maxFrames = maxFrames;
-    this.#signal = options.signal;
-    if (this.#signal?.aborted) this.#ended = true;
-    else this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#state = new SourceState(`synthetic source "${name}"`, options.signal, () => {
+      void this.stop();
+    });
   }
 
   /** Frames read so far and the measured frame rate. */
   get stats(): CaptureStats {
-    return { framesRead: this.#meter.count, fps: this.#meter.fps };
+    return this.#state.stats;
   }
 
   /**
@@ -158,28 +154,18 @@ export class SyntheticSource implements FrameSource {
    * @returns The frame, or `null` after `maxFrames` frames or after `stop()`.
    * @throws {CaptureError} When another `read()` is pending (`"busy"`).
    */
-  async read(): Promise<Frame | null> {
-    if (this.#ended) return null;
-    if (this.#reading) {
-      throw new CaptureError(
-        "busy",
-        `Cannot read from synthetic source "${this.name}": another read() is still pending; await it first`,
-      );
-    }
-    if (this.#maxFrames !== null && this.#index >= this.#maxFrames) {
-      this.#end();
-      return null;
-    }
-    this.#reading = true;
-    try {
+  read(): Promise<Frame | null> {
+    return this.#state.read(async () => {
+      if (this.#maxFrames !== null && this.#index >= this.#maxFrames) {
+        this.#end();
+        return null;
+      }
       if (this.#realtime) await this.#waitForSlot();
-    } finally {
-      this.#reading = false;
-    }
-    if (this.#ended) return null;
-    const frame = this.render(this.#index++);
-    this.#meter.tick();
-    return frame;
+      if (this.#state.ended) return null;
+      const frame = this.render(this.#index++);
+      this.#state.meter.tick();
+      return frame;
+    });
   }
 
   async #waitForSlot(): Promise<void> {
@@ -261,8 +247,7 @@ export class SyntheticSource implements FrameSource {
   }
 
   #end(): void {
-    this.#ended = true;
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#state.end();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const wake = this.#wake;
@@ -282,14 +267,8 @@ export class SyntheticSource implements FrameSource {
   }
 
   /** Yields frames until the source ends; leaving the loop early stops the source. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
-    try {
-      for (let frame = await this.read(); frame !== null; frame = await this.read()) {
-        yield frame;
-      }
-    } finally {
-      await this.stop();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
+    return framesOf(this);
   }
 }
 
