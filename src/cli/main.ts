@@ -18,7 +18,7 @@ export const COMMANDS: readonly Command[] = [
   // TODO(#4): replace with a defineCommand() calling runDemo() from src/demo.ts once it lands.
   unavailableCommand(
     "demo",
-    "Two synthetic servers and a multi-server client on loopback, with the live montage",
+    "Two synthetic servers and a client on loopback, with the live montage",
     "it will run the demo of src/demo.ts; meanwhile run `deno task demo`",
   ),
   // TODO(#4): replace with a defineCommand() writing a CURVE key pair once secure mode lands.

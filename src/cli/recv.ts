@@ -11,6 +11,7 @@ import { type CliContext, type Command, defineCommand, NotAvailableError } from 
 import { formatBytes, formatMessage, jsonSafe } from "./format.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
 import { type FrameDisplay, SnapshotWriter } from "./snapshots.ts";
+import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { averageFps, FrameTally } from "./tally.ts";
 import {
@@ -335,13 +336,7 @@ export const recvCommand: Command = defineCommand({
       default: "5566,5567",
       description: "The servers' ports, comma-separated",
     },
-    {
-      name: "pattern",
-      type: "string",
-      value: "N",
-      default: "1",
-      description: "1 REQ/REP, 2 PUB/SUB, 0 PAIR (with --no-multiserver)",
-    },
+    PATTERN_OPTION,
     {
       name: "out",
       type: "string",
@@ -376,15 +371,8 @@ export const recvCommand: Command = defineCommand({
       default: "30",
       description: "A server silent this long (or never heard from) has gone; 0: never",
     },
-    {
-      name: "multiserver",
-      type: "boolean",
-      negatable: true,
-      default: true,
-      description: "Multi-server mode: one port per server",
-    },
-    { name: "logging", type: "boolean", description: "Log NetGear's connection events to stderr" },
-    { name: "quiet", type: "boolean", short: "q", description: "No status line" },
+    multiserverOption("Multi-server mode: one port per server"),
+    ...OUTPUT_OPTIONS,
   ],
   examples: [
     "netgear recv --ports 5566,5567 --out snapshots",

@@ -15,6 +15,7 @@ import {
 import type { ParsedCommandLine } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
+import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { FrameTally } from "./tally.ts";
 import {
@@ -136,7 +137,12 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
     columns: context.columns,
   });
   using interrupt = watchInterrupt((line) => status.print(line));
-  await using source = await openSource(settings, interrupt.signal);
+  // Ctrl+C while a camera or stream is still opening ends the command like any other time.
+  await using source = await openSource(settings, interrupt.signal).catch((error) => {
+    if (interrupt.interrupted) return null;
+    throw error;
+  });
+  if (source === null) return INTERRUPTED_EXIT_CODE;
   await using server = new NetGear({
     address: settings.address,
     port: settings.port,
@@ -216,13 +222,7 @@ export const sendCommand: Command = defineCommand({
       default: "5566",
       description: "This server's port: the client listens on it",
     },
-    {
-      name: "pattern",
-      type: "string",
-      value: "N",
-      default: "1",
-      description: "1 REQ/REP, 2 PUB/SUB, 0 PAIR (with --no-multiserver)",
-    },
+    PATTERN_OPTION,
     {
       name: "message",
       type: "string",
@@ -261,15 +261,8 @@ export const sendCommand: Command = defineCommand({
       bare: "90",
       description: "JPEG-compress frames (quality 10-100, default 90)",
     },
-    {
-      name: "multiserver",
-      type: "boolean",
-      negatable: true,
-      default: true,
-      description: "Multi-server mode: the client tells servers apart by port",
-    },
-    { name: "logging", type: "boolean", description: "Log NetGear's connection events to stderr" },
-    { name: "quiet", type: "boolean", short: "q", description: "No status line" },
+    multiserverOption("Multi-server mode: the client tells servers apart by port"),
+    ...OUTPUT_OPTIONS,
   ],
   examples: [
     'netgear send --port 5566 --message "I\'m Server-1"',
