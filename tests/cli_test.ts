@@ -420,6 +420,41 @@ Deno.test("a missing source fails with exit 1 and ffmpeg's reason", async () => 
   assert.match(stderr, /netgear send: .*No such file or directory/s);
 });
 
+/** util-linux `script`, which runs a command in a pseudo-terminal, when installed. */
+const SCRIPT = ["/usr/bin/script", "/bin/script"].find((path) => {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+});
+
+Deno.test({
+  name: "on a terminal, recv's status line is redrawn in place",
+  ignore: SCRIPT === undefined || Deno.build.os !== "linux",
+  async fn() {
+    const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+    const command = [Deno.execPath(), "run", ...PERMISSIONS, CLI, "recv", "--address=127.0.0.1"]
+      .concat([`--ports=${freePort()}`, "--duration=1.5"]).map(quote).join(" ");
+    const { code, stdout } = await within(
+      new Deno.Command(SCRIPT!, {
+        args: ["-qec", command, "/dev/null"],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output(),
+      60_000,
+      "recv in a pseudo-terminal",
+    );
+    const text = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, text);
+    const erase = "\r\x1b[2K"; // back to the line's start, then clear it
+    assert.ok(text.includes(`${erase}${text.match(/\d+: waiting \(0\) \| 0 dropped/)?.[0]}`), text);
+    // Redrawn in place: no status line of its own is ended by a newline.
+    assert.doesNotMatch(text, /^\d+: waiting \(0\) \| 0 dropped\r?$/m);
+  },
+});
+
 Deno.test("the status line rewrites itself in place on a terminal, and prints lines elsewhere", () => {
   let written = "";
   let n = 0;

@@ -66,7 +66,8 @@ export function processContext(): CliContext {
     statusIsTerminal: Deno.stderr.isTerminal(),
     columns: () => {
       try {
-        return Deno.consoleSize().columns;
+        // A pseudo-terminal without a size reports 0 columns.
+        return Deno.consoleSize().columns || 80;
       } catch {
         return 80;
       }
