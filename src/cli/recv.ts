@@ -230,11 +230,17 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
   return end === "interrupted" ? INTERRUPTED_EXIT_CODE : 0;
 }
 
+/**
+ * A server's state: NetGear tracks it in multi-server mode; otherwise the one sender is live
+ * once it sent, and gone once the receiver ended by itself.
+ */
 function stateOf(
   info: ServerInfo | undefined,
   frames: number,
+  receiverEnded = false,
 ): { state: ServerSummary["state"]; goneReason?: ServerSummary["goneReason"] } {
   if (info) return { state: info.state, goneReason: info.goneReason };
+  if (receiverEnded) return { state: "gone" };
   return { state: frames > 0 ? "live" : "waiting" };
 }
 
@@ -263,7 +269,7 @@ function summarize(
   const infos = client.servers;
   const servers = tally.servers.map((server): ServerSummary => {
     const info = infos.find((i) => Number(i.port) === server.port);
-    const { state, goneReason } = stateOf(info, server.frames);
+    const { state, goneReason } = stateOf(info, server.frames, end === "servers-gone");
     return {
       port: server.port,
       state,
