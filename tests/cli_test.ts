@@ -2,7 +2,7 @@
 // permissions of `deno task netgear`, real libzmq sockets on loopback, real ffmpeg.
 
 import assert from "node:assert/strict";
-import { delay, freePort, within } from "./_endpoints.ts";
+import { delay, freePort, freePorts, within } from "./_endpoints.ts";
 import { StatusLine } from "../src/cli/status.ts";
 import { VERSION } from "../src/cli/version.ts";
 
@@ -244,7 +244,7 @@ async function sendToRecv(
   pattern: 1 | 2,
   recvExtra: string[] = [],
 ): Promise<{ summary: RecvSummary; stderr: string; ports: number[] }> {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const frames = 30;
   const recv = new Cli([
     "recv",
@@ -353,7 +353,7 @@ Deno.test("send to recv over pattern 2 with --out: every frame per port, and mon
 });
 
 Deno.test("Ctrl+C ends recv cleanly with exit 130 and its summary; --duration ends it with 0", async () => {
-  const [portA, portB] = [freePort(), freePort()];
+  const [portA, portB] = freePorts(2);
   const interrupted = new Cli(["recv", "--address=127.0.0.1", `--ports=${portA}`, "--json"]);
   await interrupted.waitFor(/listening on/);
   interrupted.kill("SIGINT");
