@@ -23,6 +23,21 @@ export function freePort(): number {
   return port;
 }
 
+/**
+ * `count` distinct free tcp ports on 127.0.0.1. Calling {@link freePort} repeatedly can give
+ * the same port twice (the system may hand a just-closed port out again); holding every
+ * listener until all are taken cannot.
+ */
+export function freePorts(count: number): number[] {
+  const listeners = Array.from(
+    { length: count },
+    () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+  );
+  const ports = listeners.map((listener) => (listener.addr as Deno.NetAddr).port);
+  for (const listener of listeners) listener.close();
+  return ports;
+}
+
 /** Waits `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,388 @@
+/**
+ * `netgear recv`: a NetGear client receiving from one or many servers, with a live status,
+ * montage snapshots (`--out`) and a summary at the end (`--json` for programs).
+ *
+ * @module
+ */
+
+import { NetGear, type ServerInfo } from "../netgear/mod.ts";
+import { type ParsedCommandLine, UsageError } from "./args.ts";
+import { type CliContext, type Command, defineCommand, NotAvailableError } from "./command.ts";
+import { formatBytes, formatMessage, jsonSafe } from "./format.ts";
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
+import { type FrameDisplay, SnapshotWriter } from "./snapshots.ts";
+import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
+import { StatusLine } from "./status.ts";
+import { averageFps, FrameTally } from "./tally.ts";
+import {
+  hostPortValue,
+  nonNegativeNumber,
+  patternValue,
+  portListValue,
+  positiveNumber,
+  sizeValue,
+} from "./values.ts";
+
+/** `netgear recv`'s settings, checked. */
+export interface RecvSettings {
+  /** The address to bind (NetGear's receiver default, `*`, when undefined). */
+  readonly address: string | undefined;
+  /** The servers' ports (one without multi-server mode). */
+  readonly ports: number[];
+  /** 0, 1 or 2. */
+  readonly pattern: 0 | 1 | 2;
+  /** Where montage snapshots go, if anywhere. */
+  readonly out: string | undefined;
+  /** Each snapshot tile's `[width, height]`. */
+  readonly tile: [number, number];
+  /** Print the summary as JSON. */
+  readonly json: boolean;
+  /** Seconds before ending by itself. */
+  readonly duration: number | undefined;
+  /** Seconds of silence after which a server counts as gone (0: never). */
+  readonly liveness: number;
+  /** The browser viewer's `hostname` and `port`, if asked for. */
+  readonly view: { hostname: string; port: number } | undefined;
+  /** Multi-server mode. */
+  readonly multiserver: boolean;
+  /** NetGear's own log. */
+  readonly logging: boolean;
+  /** No status line. */
+  readonly quiet: boolean;
+}
+
+/** Why `netgear recv` ended. */
+export type RecvEnd = "servers-gone" | "duration" | "interrupted";
+
+/** One server in the summary. */
+export interface ServerSummary {
+  /** Its port. */
+  readonly port: number;
+  /** `waiting` (never heard from), `live`, or `gone`. */
+  readonly state: "waiting" | "live" | "gone";
+  /** Why it is gone: it sent its terminate, or it fell silent past `--liveness`. */
+  readonly goneReason?: "terminated" | "timeout";
+  /** Whether it fell silent past `--liveness`. */
+  readonly timedOut: boolean;
+  /** Its address as the connection showed it (tcp), when known. */
+  readonly peerAddress?: string;
+  /** Frames received from it. */
+  readonly frames: number;
+  /** Frame bytes received from it. */
+  readonly bytes: number;
+  /** Average frames per second between its first and last frames. */
+  readonly fps: number;
+  /** The message that came with its last frame. */
+  readonly lastMessage: unknown;
+}
+
+/** What `netgear recv --json` prints when it ends. */
+export interface RecvSummary {
+  /** The address bound. */
+  readonly address: string;
+  /** The ports listened on. */
+  readonly ports: number[];
+  /** The pattern. */
+  readonly pattern: 0 | 1 | 2;
+  /** Whether multi-server mode was on. */
+  readonly multiserver: boolean;
+  /** Why it ended. */
+  readonly end: RecvEnd;
+  /** Seconds it ran. */
+  readonly seconds: number;
+  /** Frames received from all servers. */
+  readonly frames: number;
+  /** Frame bytes received from all servers. */
+  readonly bytes: number;
+  /** Messages dropped (malformed, or undecodable), over all servers. */
+  readonly drops: number;
+  /** The drops by reason. */
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Servers that fell silent past `--liveness`. */
+  readonly timeouts: number;
+  /** Rebinds after silence (single-server patterns 0 and 1). */
+  readonly rebinds: number;
+  /** Montage snapshots written (with `--out`). */
+  readonly snapshots?: number;
+  /** One entry per server: the listed ports first. */
+  readonly servers: ServerSummary[];
+}
+
+/** Checks the parsed command line of `netgear recv`. */
+export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
+  const multiserver = values.multiserver as boolean;
+  const ports = portListValue(values.ports as string, "--ports");
+  if (!multiserver && ports.length !== 1) {
+    throw new UsageError(
+      `Cannot listen on ${ports.length} ports without multi-server mode: give one --ports value, or drop --no-multiserver`,
+    );
+  }
+  return {
+    address: values.address as string | undefined,
+    ports,
+    pattern: patternValue(values.pattern as string, multiserver),
+    out: values.out === "" ? undefined : values.out as string | undefined,
+    tile: sizeValue(values.tile as string, "--tile"),
+    json: values.json === true,
+    duration: values.duration === undefined
+      ? undefined
+      : positiveNumber(values.duration as string, "--duration"),
+    liveness: nonNegativeNumber(values.liveness as string, "--liveness"),
+    view: values.view === undefined ? undefined : hostPortValue(values.view as string, "--view"),
+    multiserver,
+    logging: values.logging === true,
+    quiet: values.quiet === true,
+  };
+}
+
+/** Receives until every server has gone, `--duration` passes, or Ctrl+C. */
+async function recv(settings: RecvSettings, context: CliContext): Promise<number> {
+  if (settings.view) {
+    // TODO(#4): once src/viewer/mod.ts lands, start it here and push it onto `displays`:
+    // startViewer(settings.view) gives a Viewer with this FrameDisplay shape; print its url.
+    throw new NotAvailableError(
+      "--view needs the browser viewer (src/viewer); meanwhile use --out DIR for montage snapshots",
+    );
+  }
+  const startedAt = performance.now();
+  const tally = new FrameTally(settings.ports);
+  const displays: FrameDisplay[] = [];
+  let client: NetGear | undefined;
+  const status = new StatusLine(() => statusText(tally, client), {
+    write: context.errRaw,
+    terminal: context.statusIsTerminal,
+    columns: context.columns,
+  });
+  let snapshots: SnapshotWriter | undefined;
+  if (settings.out !== undefined) {
+    snapshots = await SnapshotWriter.create({
+      dir: settings.out,
+      keys: settings.ports.map(String),
+      tile: settings.tile,
+      onError: (error) => status.print(`netgear recv: ${error.message}`),
+    });
+    displays.push(snapshots);
+  }
+
+  using interrupt = watchInterrupt((line) => status.print(line));
+  const stop = settings.duration === undefined
+    ? interrupt.signal
+    : AbortSignal.any([interrupt.signal, AbortSignal.timeout(settings.duration * 1000)]);
+  try {
+    client = new NetGear({
+      address: settings.address,
+      port: settings.multiserver ? settings.ports : settings.ports[0],
+      pattern: settings.pattern,
+      receiveMode: true,
+      multiserverMode: settings.multiserver,
+      livenessTimeout: settings.liveness,
+      logging: settings.logging,
+      onServerEvent: (event) => {
+        if (event.type === "leave") {
+          for (const display of displays) display.remove(String(event.port));
+        }
+        status.print(
+          `server ${event.port} ${event.type === "join" ? "joined" : `left (${event.reason})`}`,
+        );
+      },
+    });
+  } catch (error) {
+    await snapshots?.close();
+    throw error;
+  }
+  const { protocol, address } = client.options;
+  context.err(
+    `netgear recv: listening on ${
+      settings.ports.map((port) => `${protocol}://${address}:${port}`).join(", ")
+    } (pattern ${settings.pattern}${settings.multiserver ? ", multi-server" : ""})`,
+  );
+  if (!settings.quiet) status.start();
+  try {
+    for (;;) {
+      let item;
+      try {
+        item = await client.recv({ signal: stop });
+      } catch (error) {
+        if (stop.aborted) break;
+        throw error;
+      }
+      if (item === null) break;
+      const port = item.port === undefined ? settings.ports[0] : Number(item.port);
+      tally.add(port, item.frame, item.message);
+      tally.sample();
+      const info = { message: item.message, fps: tally.get(port)!.recentFps };
+      for (const display of displays) display.update(String(port), item.frame, info);
+    }
+  } finally {
+    status.stop();
+    await client.close();
+    for (const display of displays) await display.close();
+  }
+  const end: RecvEnd = interrupt.interrupted
+    ? "interrupted"
+    : stop.aborted
+    ? "duration"
+    : "servers-gone";
+  const summary = summarize(settings, client, tally, end, performance.now() - startedAt);
+  const withSnapshots = snapshots ? { ...summary, snapshots: snapshots.written } : summary;
+  if (settings.json) context.out(JSON.stringify(withSnapshots, jsonSafe, 2));
+  else context.out(formatSummary(withSnapshots, settings.out));
+  return end === "interrupted" ? INTERRUPTED_EXIT_CODE : 0;
+}
+
+/**
+ * A server's state: NetGear tracks it in multi-server mode; otherwise the one sender is live
+ * once it sent, and gone once the receiver ended by itself.
+ */
+function stateOf(
+  info: ServerInfo | undefined,
+  frames: number,
+  receiverEnded = false,
+): { state: ServerSummary["state"]; goneReason?: ServerSummary["goneReason"] } {
+  if (info) return { state: info.state, goneReason: info.goneReason };
+  if (receiverEnded) return { state: "gone" };
+  return { state: frames > 0 ? "live" : "waiting" };
+}
+
+/** The status line: each server's recent rate (or state) and the drops. */
+function statusText(tally: FrameTally, client: NetGear | undefined): string {
+  tally.sample();
+  const infos = client?.servers ?? [];
+  const servers = tally.servers.map((server) => {
+    const info = infos.find((i) => Number(i.port) === server.port);
+    const { state } = stateOf(info, server.frames);
+    const rate = state === "live" ? `${server.recentFps.toFixed(1)} fps` : state;
+    return `${server.port}: ${rate} (${server.frames})`;
+  });
+  const dropped = Object.values(client?.stats.dropped ?? {}).reduce((a, b) => a + b, 0);
+  return `${servers.join(" | ")} | ${dropped} dropped`;
+}
+
+function summarize(
+  settings: RecvSettings,
+  client: NetGear,
+  tally: FrameTally,
+  end: RecvEnd,
+  elapsedMs: number,
+): RecvSummary {
+  const stats = client.stats;
+  const infos = client.servers;
+  const servers = tally.servers.map((server): ServerSummary => {
+    const info = infos.find((i) => Number(i.port) === server.port);
+    const { state, goneReason } = stateOf(info, server.frames, end === "servers-gone");
+    return {
+      port: server.port,
+      state,
+      ...(goneReason ? { goneReason } : {}),
+      timedOut: goneReason === "timeout",
+      ...(info?.peerAddress ? { peerAddress: info.peerAddress } : {}),
+      frames: server.frames,
+      bytes: server.bytes,
+      fps: Math.round(averageFps(server) * 100) / 100,
+      lastMessage: server.lastMessage,
+    };
+  });
+  return {
+    address: client.options.address,
+    ports: settings.ports,
+    pattern: settings.pattern,
+    multiserver: settings.multiserver,
+    end,
+    seconds: Math.round(elapsedMs) / 1000,
+    frames: tally.frames,
+    bytes: servers.reduce((sum, s) => sum + s.bytes, 0),
+    drops: Object.values(stats.dropped).reduce((a, b) => a + b, 0),
+    dropped: stats.dropped,
+    timeouts: servers.filter((s) => s.timedOut).length,
+    rebinds: stats.rebinds,
+    servers,
+  };
+}
+
+function formatSummary(summary: RecvSummary, out: string | undefined): string {
+  const lines = summary.servers.map((s) => {
+    const state = s.goneReason ? `gone (${s.goneReason})` : s.state;
+    const message = s.lastMessage === null ? "" : `, last message: ${formatMessage(s.lastMessage)}`;
+    return `${s.port}: ${s.frames} frames, ${formatBytes(s.bytes)}, ${
+      s.fps.toFixed(1)
+    } fps, ${state}${message}`;
+  });
+  const snapshots = summary.snapshots === undefined
+    ? ""
+    : `; ${summary.snapshots} snapshots in ${out}`;
+  lines.push(
+    `${summary.frames} frames in ${
+      summary.seconds.toFixed(1)
+    } s (${summary.end}); ${summary.drops} dropped${snapshots}`,
+  );
+  return lines.join("\n");
+}
+
+/** The `netgear recv` command. */
+export const recvCommand: Command = defineCommand({
+  name: "recv",
+  summary: "Receive frames from NetGear servers: live status, montage snapshots, a summary",
+  description: [
+    "Runs a NetGear client (vidgear's receiving end) bound to --address on every port of",
+    "--ports, one per server. It ends once every server has sent its terminate or fallen",
+    "silent for --liveness seconds, after --duration seconds, or on Ctrl+C, then prints a",
+    "summary per server (as JSON with --json).",
+  ].join("\n"),
+  options: [
+    {
+      name: "address",
+      type: "string",
+      value: "HOST",
+      description: "The address to bind (default *, every interface)",
+    },
+    {
+      name: "ports",
+      type: "string",
+      value: "P1,P2,…",
+      default: "5566,5567",
+      description: "The servers' ports, comma-separated",
+    },
+    PATTERN_OPTION,
+    {
+      name: "out",
+      type: "string",
+      value: "DIR",
+      description: "Write a labelled montage of every server's newest frame to DIR each second",
+    },
+    {
+      name: "tile",
+      type: "string",
+      value: "WxH",
+      default: "320x240",
+      description: "Size of each server's tile in the montage",
+    },
+    {
+      name: "view",
+      type: "string",
+      value: "HOST:PORT",
+      bare: "127.0.0.1:0",
+      description: "Show the live montage in a browser page (not available in this build yet)",
+    },
+    { name: "json", type: "boolean", description: "Print the summary as JSON on stdout" },
+    {
+      name: "duration",
+      type: "string",
+      value: "SECONDS",
+      description: "End after this long (default: when every server has gone)",
+    },
+    {
+      name: "liveness",
+      type: "string",
+      value: "SECONDS",
+      default: "30",
+      description: "A server silent this long (or never heard from) has gone; 0: never",
+    },
+    multiserverOption("Multi-server mode: one port per server"),
+    ...OUTPUT_OPTIONS,
+  ],
+  examples: [
+    "netgear recv --ports 5566,5567 --out snapshots",
+    "netgear recv --address 127.0.0.1 --ports 5566 --pattern 2 --duration 10 --json",
+  ],
+  run: (parsed, context) => recv(recvSettings(parsed), context),
+});

@@ -1,0 +1,273 @@
+/**
+ * `netgear send`: a NetGear server streaming frames from a camera, a file, a URL, an ffmpeg
+ * test pattern or the built-in synthetic source, with a message on every frame.
+ *
+ * @module
+ */
+
+import { NetGear } from "../netgear/mod.ts";
+import {
+  type CaptureSource,
+  FfmpegSource,
+  type FrameSource,
+  SyntheticSource,
+} from "../capture/mod.ts";
+import type { ParsedCommandLine } from "./args.ts";
+import { type CliContext, type Command, defineCommand } from "./command.ts";
+import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
+import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
+import { StatusLine } from "./status.ts";
+import { FrameTally } from "./tally.ts";
+import {
+  jpegQualityValue,
+  patternValue,
+  portValue,
+  positiveInteger,
+  positiveNumber,
+  sizeValue,
+} from "./values.ts";
+
+/** ffmpeg test patterns accepted by their bare name (`testsrc`); others as `pattern:NAME`. */
+const PATTERN_NAMES = new Set([
+  "testsrc",
+  "testsrc2",
+  "smptebars",
+  "smptehdbars",
+  "rgbtestsrc",
+  "yuvtestsrc",
+  "mandelbrot",
+  "life",
+]);
+
+/** `netgear send`'s settings, checked. */
+export interface SendSettings {
+  /** `"synthetic"`, or what ffmpeg captures. */
+  readonly source: "synthetic" | CaptureSource;
+  /** The receiver's address (NetGear's sender default, `localhost`, when undefined). */
+  readonly address: string | undefined;
+  /** This server's port (the receiver tells servers apart by it). */
+  readonly port: number;
+  /** 0, 1 or 2. */
+  readonly pattern: 0 | 1 | 2;
+  /** The message sent with each frame; `{n}` becomes the frame number. */
+  readonly message: string | undefined;
+  /** Frames to send before ending; all when undefined. */
+  readonly frames: number | undefined;
+  /** Frame rate. */
+  readonly fps: number | undefined;
+  /** `[width, height]`. */
+  readonly size: [number, number] | undefined;
+  /** Pace files and patterns like a camera. */
+  readonly realtime: boolean;
+  /** JPEG quality when compressing. */
+  readonly jpegQuality: number | undefined;
+  /** Multi-server mode. */
+  readonly multiserver: boolean;
+  /** NetGear's own log. */
+  readonly logging: boolean;
+  /** No status line. */
+  readonly quiet: boolean;
+}
+
+/** Reads a source argument: `synthetic`, a pattern name, or what {@link FfmpegSource} opens. */
+export function sendSourceOf(text: string): "synthetic" | CaptureSource {
+  if (text === "synthetic") return "synthetic";
+  if (PATTERN_NAMES.has(text)) return `pattern:${text}`;
+  return text;
+}
+
+/** Checks the parsed command line of `netgear send`. */
+export function sendSettings({ values, positionals }: ParsedCommandLine): SendSettings {
+  const multiserver = values.multiserver as boolean;
+  return {
+    source: sendSourceOf(positionals[0] ?? "synthetic"),
+    address: values.address as string | undefined,
+    port: portValue(values.port as string, "--port"),
+    pattern: patternValue(values.pattern as string, multiserver),
+    message: values.message as string | undefined,
+    frames: values.frames === undefined
+      ? undefined
+      : positiveInteger(values.frames as string, "--frames"),
+    fps: values.fps === undefined ? undefined : positiveNumber(values.fps as string, "--fps"),
+    size: values.size === undefined ? undefined : sizeValue(values.size as string, "--size"),
+    realtime: values.realtime as boolean,
+    jpegQuality: values.jpeg === undefined ? undefined : jpegQualityValue(values.jpeg as string),
+    multiserver,
+    logging: values.logging === true,
+    quiet: values.quiet === true,
+  };
+}
+
+/** Opens the frame source the settings name. */
+async function openSource(settings: SendSettings, signal: AbortSignal): Promise<FrameSource> {
+  const [width, height] = settings.size ?? [undefined, undefined];
+  if (settings.source === "synthetic") {
+    return new SyntheticSource({
+      width,
+      height,
+      fps: settings.fps,
+      realtime: settings.realtime,
+      maxFrames: settings.frames ?? null,
+      name: `PORT ${settings.port}`,
+      signal,
+    });
+  }
+  return await FfmpegSource.open({
+    source: settings.source,
+    width,
+    height,
+    fps: settings.fps,
+    realtime: settings.realtime,
+    maxFrames: settings.frames ?? null,
+    signal,
+  });
+}
+
+/** Streams frames until the source ends, `--frames` are sent, or Ctrl+C. */
+async function send(settings: SendSettings, context: CliContext): Promise<number> {
+  const tally = new FrameTally([settings.port]);
+  let lost = 0;
+  const status = new StatusLine(() => {
+    tally.sample();
+    const server = tally.get(settings.port)!;
+    return `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost`;
+  }, {
+    write: context.errRaw,
+    terminal: context.statusIsTerminal,
+    columns: context.columns,
+  });
+  using interrupt = watchInterrupt((line) => status.print(line));
+  // Ctrl+C while a camera or stream is still opening ends the command like any other time.
+  await using source = await openSource(settings, interrupt.signal).catch((error) => {
+    if (interrupt.interrupted) return null;
+    throw error;
+  });
+  if (source === null) return INTERRUPTED_EXIT_CODE;
+  await using server = new NetGear({
+    address: settings.address,
+    port: settings.port,
+    pattern: settings.pattern,
+    multiserverMode: settings.multiserver,
+    logging: settings.logging,
+    jpegCompression: settings.jpegQuality !== undefined,
+    jpegCompressionQuality: settings.jpegQuality,
+  });
+  const target = `${server.options.protocol}://${server.options.address}:${settings.port}`;
+  context.err(
+    `netgear send: ${describeSource(settings.source)} to ${target} (pattern ${settings.pattern}${
+      settings.multiserver ? ", multi-server" : ""
+    })`,
+  );
+  if (!settings.quiet) status.start();
+  try {
+    for (let n = 0;; n++) {
+      const frame = await source.read();
+      if (frame === null) break;
+      const message = settings.message?.replaceAll("{n}", String(n)) ?? null;
+      try {
+        await server.send(frame, { message, signal: interrupt.signal });
+      } catch (error) {
+        if (interrupt.interrupted) break;
+        throw error;
+      }
+      lost = server.stats.timeouts;
+      tally.add(settings.port, frame, message);
+    }
+  } finally {
+    status.stop();
+  }
+  const sent = tally.get(settings.port)!;
+  context.err(
+    `netgear send: ${
+      interrupt.interrupted ? "interrupted" : "done"
+    }: ${sent.frames} frames sent, ${lost} lost`,
+  );
+  return interrupt.interrupted ? INTERRUPTED_EXIT_CODE : 0;
+}
+
+function describeSource(source: "synthetic" | CaptureSource): string {
+  if (source === "synthetic") return "synthetic frames";
+  return `frames from ${typeof source === "object" ? JSON.stringify(source) : source}`;
+}
+
+/** The `netgear send` command. */
+export const sendCommand: Command = defineCommand({
+  name: "send",
+  summary: "Stream frames to a NetGear client: a camera, file, URL, ffmpeg pattern or synthetic",
+  description: [
+    "Runs a NetGear server (vidgear's sending end) that connects to the client at --address",
+    "and sends every frame of SOURCE with --message, until the source ends, --frames are",
+    "sent, or Ctrl+C (which sends NetGear's terminate so the client sees the server leave).",
+    "",
+    "SOURCE is one of:",
+    "  synthetic           a moving test picture drawn in TypeScript (the default; no ffmpeg)",
+    "  0, /dev/video0      a camera (v4l2 on Linux, avfoundation on macOS, dshow on Windows)",
+    "  clip.mp4            a video file",
+    "  rtsp://… http://…   a network stream",
+    "  testsrc, testsrc2, smptebars, mandelbrot, … or pattern:NAME   an ffmpeg test pattern",
+    "Every source but synthetic needs ffmpeg on the PATH.",
+  ].join("\n"),
+  positionals: [{ name: "SOURCE", description: "What to stream (see above; default synthetic)" }],
+  options: [
+    {
+      name: "address",
+      type: "string",
+      value: "HOST",
+      description: "The client's address (default localhost)",
+    },
+    {
+      name: "port",
+      type: "string",
+      value: "PORT",
+      default: "5566",
+      description: "This server's port: the client listens on it",
+    },
+    PATTERN_OPTION,
+    {
+      name: "message",
+      type: "string",
+      value: "TEXT",
+      description: "Data sent with every frame; {n} becomes the frame number",
+    },
+    {
+      name: "frames",
+      type: "string",
+      value: "N",
+      description: "Stop after N frames (default: until the source ends)",
+    },
+    {
+      name: "fps",
+      type: "string",
+      value: "RATE",
+      description: "Frame rate (default: the source's; synthetic 30)",
+    },
+    {
+      name: "size",
+      type: "string",
+      value: "WxH",
+      description: "Frame size, e.g. 640x480 (default: the source's; synthetic 640x480)",
+    },
+    {
+      name: "realtime",
+      type: "boolean",
+      negatable: true,
+      default: true,
+      description: "Pace files and patterns like a camera; --no-realtime sends as fast as possible",
+    },
+    {
+      name: "jpeg",
+      type: "string",
+      value: "QUALITY",
+      bare: "90",
+      description: "JPEG-compress frames (quality 10-100, default 90)",
+    },
+    multiserverOption("Multi-server mode: the client tells servers apart by port"),
+    ...OUTPUT_OPTIONS,
+  ],
+  examples: [
+    'netgear send --port 5566 --message "I\'m Server-1"',
+    "netgear send testsrc --port 5567 --size 640x480 --fps 15 --jpeg=80",
+    "netgear send /dev/video0 --address 192.168.1.10 --port 5566",
+  ],
+  run: (parsed, context) => send(sendSettings(parsed), context),
+});

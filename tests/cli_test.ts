@@ -1,0 +1,538 @@
+// The `netgear` CLI, run as the user runs it: `cli.ts` in subprocesses with exactly the
+// permissions of `deno task netgear`, real libzmq sockets on loopback, real ffmpeg.
+
+import assert from "node:assert/strict";
+import { delay, freePort, freePorts, within } from "./_endpoints.ts";
+import { StatusLine } from "../src/cli/status.ts";
+import { VERSION } from "../src/cli/version.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const CLI = new URL("cli.ts", ROOT).pathname;
+const CONFIG = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))) as {
+  version: string;
+  tasks: Record<string, string>;
+};
+
+/** The flags of a deno.json task `deno <subcommand> <flags…> [--output X] cli.ts`. */
+function taskFlags(task: string): string[] {
+  const words = CONFIG.tasks[task].split(/\s+/);
+  const flags = words.slice(2, words.indexOf("cli.ts"));
+  const output = flags.indexOf("--output");
+  if (output >= 0) flags.splice(output, 2);
+  return flags;
+}
+
+const PERMISSIONS = taskFlags("netgear");
+
+/** What `deno task compile` gave: a binary, a failure, or why it cannot run here. */
+type CompileOutcome =
+  | { binary: string; dir: string }
+  | { failure: string }
+  | { skip: string };
+
+/**
+ * `deno task compile`, into a temporary folder. It runs when the module loads, so that the
+ * test can be ignored, with the reason printed, where Deno cannot download the runtime it
+ * embeds (denort, from dl.deno.land), as on an offline machine.
+ */
+async function tryCompile(): Promise<CompileOutcome> {
+  const dir = await Deno.makeTempDir({ prefix: "netgear-compile-" });
+  const binary = `${dir}/netgear${Deno.build.os === "windows" ? ".exe" : ""}`;
+  const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["compile", ...taskFlags("compile"), "--output", binary, CLI],
+    cwd: ROOT.pathname,
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (success) return { binary, dir };
+  await Deno.remove(dir, { recursive: true });
+  const text = new TextDecoder().decode(stderr);
+  const downloading = /dl\.deno\.land|denort/.test(text);
+  const offline = /error sending request|dns error|failed to lookup|connection refused|timed out/i;
+  if (!downloading || !offline.test(text)) return { failure: text };
+  const line = text.split("\n").find((l) => offline.test(l))?.trim();
+  return { skip: `deno compile cannot download its runtime (denort) here: ${line}` };
+}
+
+const COMPILED = await tryCompile();
+if ("skip" in COMPILED) console.log(`cli_test: ignoring the compile test: ${COMPILED.skip}`);
+
+/** A `cli.ts` subprocess; its stdout and stderr are collected as they come. */
+class Cli {
+  stdout = "";
+  stderr = "";
+  readonly #child: Deno.ChildProcess;
+  readonly #done: Promise<number>;
+
+  constructor(args: string[], options: { runArgs?: string[]; script?: string } = {}) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMISSIONS, ...(options.runArgs ?? []), options.script ?? CLI, ...args],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const collect = async (stream: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) this[key] += text;
+    };
+    const reading = Promise.all([
+      collect(this.#child.stdout, "stdout"),
+      collect(this.#child.stderr, "stderr"),
+    ]);
+    this.#done = Promise.all([this.#child.status, reading]).then(([status]) => status.code);
+  }
+
+  /** Waits until stderr matches `pattern` (or the process ends, which fails). */
+  async waitFor(pattern: RegExp, ms = 30_000): Promise<void> {
+    let ended = false;
+    void this.#done.then(() => ended = true, () => ended = true);
+    await within(
+      (async () => {
+        while (!pattern.test(this.stderr)) {
+          if (ended) throw new Error(`exited before ${pattern}; stderr:\n${this.stderr}`);
+          await delay(50);
+        }
+      })(),
+      ms,
+      `waiting for ${pattern} (stderr so far:\n${this.stderr})`,
+    );
+  }
+
+  kill(signal: Deno.Signal): void {
+    this.#child.kill(signal);
+  }
+
+  /** Waits for the exit; a process still running after `ms` is killed and the test fails. */
+  async finish(ms = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const code = await within(this.#done, ms, "netgear to exit");
+      return { code, stdout: this.stdout, stderr: this.stderr };
+    } catch (error) {
+      this.#child.kill("SIGKILL");
+      await this.#done.catch(() => {});
+      throw new Error(`${(error as Error).message}\nstderr:\n${this.stderr}`);
+    }
+  }
+}
+
+function runCli(args: string[], ms?: number) {
+  return new Cli(args).finish(ms);
+}
+
+/** One server of `recv --json`'s summary. */
+interface ServerSummary {
+  port: number;
+  state: string;
+  goneReason?: string;
+  frames: number;
+  bytes: number;
+  fps: number;
+  lastMessage: unknown;
+}
+
+interface RecvSummary {
+  ports: number[];
+  pattern: number;
+  end: string;
+  frames: number;
+  drops: number;
+  timeouts: number;
+  snapshots?: number;
+  servers: ServerSummary[];
+}
+
+Deno.test("netgear, send and recv --help exit 0 with usage and every option", async () => {
+  const [top, send, recv, helpSend] = await Promise.all([
+    runCli(["--help"]),
+    runCli(["send", "--help"]),
+    runCli(["recv", "-h"]),
+    runCli(["help", "send"]),
+  ]);
+  for (const result of [top, send, recv, helpSend]) assert.equal(result.code, 0, result.stderr);
+  assert.match(top.stdout, /^Usage: netgear <command>/);
+  for (const command of ["send", "recv", "demo", "keys"]) {
+    assert.match(top.stdout, new RegExp(`^  ${command} `, "m"));
+  }
+  assert.match(send.stdout, /^Usage: netgear send \[SOURCE\] \[options\]/);
+  for (
+    const flag of [
+      "--address",
+      "--port",
+      "--pattern",
+      "--message",
+      "--frames",
+      "--fps",
+      "--size",
+      "--jpeg[=QUALITY]",
+      "--[no-]multiserver",
+      "--logging",
+    ]
+  ) assert.ok(send.stdout.includes(flag), `send --help lacks ${flag}`);
+  assert.match(recv.stdout, /^Usage: netgear recv \[options\]/);
+  for (
+    const flag of ["--ports", "--pattern", "--out", "--json", "--duration", "--liveness", "--view"]
+  ) {
+    assert.ok(recv.stdout.includes(flag), `recv --help lacks ${flag}`);
+  }
+  assert.equal(helpSend.stdout, send.stdout);
+});
+
+Deno.test("--version prints deno.json's version", async () => {
+  assert.equal(VERSION, CONFIG.version);
+  const { code, stdout } = await runCli(["--version"]);
+  assert.equal(code, 0);
+  assert.equal(stdout.trim(), `netgear ${CONFIG.version}`);
+});
+
+Deno.test("bad command lines exit 2 naming the mistake, before opening anything", async () => {
+  const cases: [string[], RegExp][] = [
+    [[], /^Usage: netgear <command>/],
+    [["frobnicate"], /unknown command "frobnicate": use one of send, recv, demo, keys/],
+    [["--verbose"], /unknown option "--verbose"/],
+    [["send", "--bogus"], /Unknown option "--bogus"[^]*netgear send --help/],
+    [["send", "--port"], /Option "--port" needs a value/],
+    [["send", "--port", "70000"], /--port "70000": use a port from 1 to 65535/],
+    [["send", "--pattern", "3"], /--pattern "3": use 1 \(REQ\/REP\), 2 \(PUB\/SUB\)/],
+    [["send", "--pattern", "0"], /--pattern 0 in multi-server mode/],
+    [["send", "--size", "640"], /--size "640": give WIDTHxHEIGHT/],
+    [["send", "--jpeg=5"], /--jpeg=5: give a quality from 10 to 100/],
+    [["send", "--frames=-3"], /--frames "-3": use a whole number greater than 0/],
+    [["send", "--frames", "-3"], /use '--frames=-XYZ'/],
+    [["send", "--logging=yes"], /"--logging" is a switch and takes no value/],
+    [["send", "--no-port"], /Unknown option "--no-port"/],
+    [["send", "a.mp4", "b.mp4"], /Unexpected extra argument "b.mp4"/],
+    [["recv", "--ports", "5566,x"], /"x" is not a port from 1 to 65535/],
+    [["recv", "--ports", "5566,5566"], /list each port once/],
+    [["recv", "--ports", "5566,5567", "--no-multiserver"], /without multi-server mode/],
+    [["recv", "--duration", "0"], /--duration "0": use a number greater than 0/],
+    [["recv", "--liveness", "soon"], /--liveness "soon": use a number of 0 or more/],
+    [["recv", "--view=nowhere"], /--view=nowhere: give HOST:PORT/],
+    [["recv", "extra"], /Unexpected argument "extra": this command takes only options/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => runCli(args)));
+  results.forEach((result, i) => {
+    const [args, message] = cases[i];
+    assert.equal(result.code, 2, `${args.join(" ")}: exit ${result.code}, ${result.stderr}`);
+    assert.match(result.stderr, message, `${args.join(" ")}`);
+    assert.equal(result.stdout, "", `${args.join(" ")} wrote to stdout`);
+  });
+});
+
+Deno.test("demo, keys and recv --view say they are not available in this build yet", async () => {
+  const results = await Promise.all([
+    runCli(["demo"]),
+    runCli(["keys", "--out", "k"]),
+    runCli(["recv", "--view"]),
+    runCli(["demo", "--help"]),
+  ]);
+  for (const result of results.slice(0, 3)) {
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /not available in this build yet/);
+  }
+  assert.equal(results[3].code, 0);
+  assert.match(results[3].stdout, /^Usage: netgear demo/);
+});
+
+/** Plain status lines of `recv` (stderr is a pipe here, not a terminal). */
+const RECV_STATUS = /^\d+: (waiting|gone|live|[\d.]+ fps) \(\d+\) \| .*\d+ dropped$/m;
+
+/**
+ * Two senders (synthetic and ffmpeg testsrc) stream to one `recv --json`; returns the summary
+ * and recv's stderr.
+ */
+async function sendToRecv(
+  pattern: 1 | 2,
+  recvExtra: string[] = [],
+): Promise<{ summary: RecvSummary; stderr: string; ports: number[] }> {
+  const ports = freePorts(2);
+  const frames = 30;
+  const recv = new Cli([
+    "recv",
+    "--address=127.0.0.1",
+    `--ports=${ports.join(",")}`,
+    `--pattern=${pattern}`,
+    "--json",
+    "--liveness=60",
+    "--duration=90",
+    ...recvExtra,
+  ]);
+  try {
+    await recv.waitFor(/listening on/);
+    const common = ["--address=127.0.0.1", `--pattern=${pattern}`, `--frames=${frames}`];
+    const senders = [
+      new Cli([
+        "send",
+        "synthetic",
+        ...common,
+        `--port=${ports[0]}`,
+        "--size=160x120",
+        "--fps=15",
+        "--message=synthetic {n}",
+      ]),
+      new Cli([
+        "send",
+        "testsrc",
+        ...common,
+        `--port=${ports[1]}`,
+        "--size=160x120",
+        "--fps=15",
+        "--message=testsrc {n}",
+        "--jpeg=80",
+      ]),
+    ];
+    for (const sender of senders) {
+      const { code, stderr } = await sender.finish();
+      assert.equal(code, 0, stderr);
+      assert.match(stderr, new RegExp(`done: ${frames} frames sent, 0 lost`));
+    }
+  } catch (error) {
+    recv.kill("SIGKILL"); // it would wait out --liveness for senders that failed
+    await recv.finish().catch(() => {});
+    throw error;
+  }
+  const { code, stdout, stderr } = await recv.finish();
+  assert.equal(code, 0, stderr);
+  return { summary: JSON.parse(stdout), stderr, ports };
+}
+
+function checkSummary(summary: RecvSummary, ports: number[], pattern: number): void {
+  assert.deepEqual(summary.ports, ports);
+  assert.equal(summary.pattern, pattern);
+  assert.equal(summary.end, "servers-gone");
+  assert.equal(summary.frames, 60);
+  assert.equal(summary.drops, 0);
+  assert.equal(summary.timeouts, 0);
+  const [synthetic, testsrc] = summary.servers;
+  for (
+    const [server, port, name] of [[synthetic, ports[0], "synthetic"], [
+      testsrc,
+      ports[1],
+      "testsrc",
+    ]] as const
+  ) {
+    assert.equal(server.port, port);
+    assert.equal(server.frames, 30, `${name} frames`);
+    assert.equal(server.bytes, 30 * 160 * 120 * 3, `${name} bytes`);
+    assert.equal(server.lastMessage, `${name} 29`);
+    assert.equal(server.state, "gone");
+    assert.equal(server.goneReason, "terminated");
+    assert.ok(server.fps > 0, `${name} fps ${server.fps}`);
+  }
+}
+
+Deno.test("send synthetic and testsrc to recv --json over pattern 1: every frame and message per port, plain status lines", async () => {
+  const { summary, stderr, ports } = await sendToRecv(1);
+  checkSummary(summary, ports, 1);
+  assert.match(stderr, RECV_STATUS, `no status line in:\n${stderr}`);
+  assert.ok(!stderr.includes("\x1b["), "terminal escapes written to a pipe");
+  assert.match(stderr, new RegExp(`server ${ports[0]} joined`));
+  assert.match(stderr, new RegExp(`server ${ports[1]} left \\(terminated\\)`));
+});
+
+Deno.test("send to recv over pattern 2 with --out: every frame per port, and montage PNGs of both servers", async () => {
+  const out = await Deno.makeTempDir({ prefix: "netgear-cli-" });
+  try {
+    const { summary, stderr, ports } = await sendToRecv(2, [
+      `--out=${out}/snapshots`,
+      "--tile=200x150",
+    ]);
+    checkSummary(summary, ports, 2);
+    assert.match(stderr, RECV_STATUS);
+    const files = [...Deno.readDirSync(`${out}/snapshots`)].map((e) => e.name).sort();
+    assert.ok(files.length >= 1, "no snapshot written");
+    assert.equal(summary.snapshots, files.length);
+    assert.match(files[0], /^montage-\d{6}\.png$/);
+    const png = Deno.readFileSync(`${out}/snapshots/${files.at(-1)}`);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const header = new DataView(png.buffer, png.byteOffset + 16, 8);
+    // Two 200x150 tiles side by side.
+    assert.deepEqual([header.getUint32(0), header.getUint32(4)], [400, 150]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("Ctrl+C ends recv cleanly with exit 130 and its summary; --duration ends it with 0", async () => {
+  const [portA, portB] = freePorts(2);
+  const interrupted = new Cli(["recv", "--address=127.0.0.1", `--ports=${portA}`, "--json"]);
+  await interrupted.waitFor(/listening on/);
+  interrupted.kill("SIGINT");
+  const timed = new Cli([
+    "recv",
+    "--address=127.0.0.1",
+    `--ports=${portB}`,
+    "--pattern=2",
+    "--duration=1",
+    "--json",
+  ]);
+  const [a, b] = [await interrupted.finish(), await timed.finish()];
+  assert.equal(a.code, 130, a.stderr);
+  assert.match(a.stderr, /interrupted: closing/);
+  assert.equal((JSON.parse(a.stdout) as RecvSummary).end, "interrupted");
+  assert.equal(b.code, 0, b.stderr);
+  const summary = JSON.parse(b.stdout) as RecvSummary;
+  assert.equal(summary.end, "duration");
+  assert.equal(summary.servers[0].state, "waiting");
+});
+
+Deno.test("Ctrl+C ends send with exit 130 after its terminate: the client sees it leave", async () => {
+  const port = freePort();
+  const recv = new Cli([
+    "recv",
+    "--address=127.0.0.1",
+    `--ports=${port}`,
+    "--json",
+    "--liveness=60",
+    "--duration=90",
+  ]);
+  await recv.waitFor(/listening on/);
+  const send = new Cli([
+    "send",
+    "--address=127.0.0.1",
+    `--port=${port}`,
+    "--size=64x48",
+    "--fps=20",
+  ]);
+  try {
+    await recv.waitFor(new RegExp(`server ${port} joined`));
+  } finally {
+    send.kill("SIGINT");
+  }
+  const sent = await send.finish();
+  assert.equal(sent.code, 130, sent.stderr);
+  assert.match(sent.stderr, /interrupted: \d+ frames sent/);
+  const received = await recv.finish();
+  assert.equal(received.code, 0, received.stderr);
+  const summary = JSON.parse(received.stdout) as RecvSummary;
+  assert.equal(summary.end, "servers-gone");
+  assert.equal(summary.servers[0].goneReason, "terminated");
+  assert.ok(summary.servers[0].frames > 0);
+});
+
+Deno.test("a missing source fails with exit 1 and ffmpeg's reason", async () => {
+  const { code, stderr } = await runCli([
+    "send",
+    "/nonexistent/clip.mp4",
+    "--port",
+    String(freePort()),
+  ]);
+  assert.equal(code, 1);
+  assert.match(stderr, /netgear send: .*No such file or directory/s);
+});
+
+/** util-linux `script`, which runs a command in a pseudo-terminal, when installed. */
+const SCRIPT = ["/usr/bin/script", "/bin/script"].find((path) => {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+});
+
+Deno.test({
+  name: "on a terminal, recv's status line is redrawn in place",
+  ignore: SCRIPT === undefined || Deno.build.os !== "linux",
+  async fn() {
+    const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+    const command = [Deno.execPath(), "run", ...PERMISSIONS, CLI, "recv", "--address=127.0.0.1"]
+      .concat([`--ports=${freePort()}`, "--duration=1.5"]).map(quote).join(" ");
+    const { code, stdout } = await within(
+      new Deno.Command(SCRIPT!, {
+        args: ["-qec", command, "/dev/null"],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output(),
+      60_000,
+      "recv in a pseudo-terminal",
+    );
+    const text = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, text);
+    const erase = "\r\x1b[2K"; // back to the line's start, then clear it
+    assert.ok(text.includes(`${erase}${text.match(/\d+: waiting \(0\) \| 0 dropped/)?.[0]}`), text);
+    // Redrawn in place: no status line of its own is ended by a newline.
+    assert.doesNotMatch(text, /^\d+: waiting \(0\) \| 0 dropped\r?$/m);
+  },
+});
+
+Deno.test("the status line rewrites itself in place on a terminal, and prints lines elsewhere", () => {
+  let written = "";
+  let n = 0;
+  const terminal = new StatusLine(() => `status ${++n}`, {
+    terminal: true,
+    write: (text) => written += text,
+    columns: () => 12,
+  });
+  terminal.update();
+  terminal.update();
+  terminal.print("server 5566 joined");
+  terminal.update();
+  terminal.stop();
+  assert.equal(
+    written,
+    "\r\x1b[2Kstatus 1\r\x1b[2Kstatus 2\r\x1b[2Kserver 5566 joined\n\r\x1b[2Kstatus 3\n",
+  );
+
+  written = "";
+  const long = new StatusLine(() => "a very long status line", {
+    terminal: true,
+    write: (text) => written += text,
+    columns: () => 12,
+  });
+  long.update();
+  long.stop();
+  assert.equal(written, "\r\x1b[2Ka very lon…\n");
+
+  written = "";
+  const plain = new StatusLine(() => "5566: 15.0 fps (30)", {
+    terminal: false,
+    write: (text) => written += text,
+  });
+  plain.update();
+  plain.print("server 5566 left");
+  plain.update();
+  plain.stop();
+  assert.equal(written, "5566: 15.0 fps (30)\nserver 5566 left\n5566: 15.0 fps (30)\n");
+});
+
+Deno.test({
+  name: "deno task compile builds a netgear executable whose --help works",
+  ignore: "skip" in COMPILED,
+  async fn() {
+    if ("failure" in COMPILED) assert.fail(`deno compile failed:\n${COMPILED.failure}`);
+    if (!("binary" in COMPILED)) return;
+    try {
+      const { code, stdout } = await new Deno.Command(COMPILED.binary, { args: ["--help"] })
+        .output();
+      assert.equal(code, 0);
+      assert.match(new TextDecoder().decode(stdout), /^Usage: netgear <command>/);
+    } finally {
+      await Deno.remove(COMPILED.dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("cli.ts runs from a URL, with deno.json as its import map", async () => {
+  const root = ROOT.pathname;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (path.split("/").includes("..")) return new Response(null, { status: 403 });
+      try {
+        const body = await Deno.readFile(root + path.slice(1));
+        const type = path.endsWith(".json") ? "application/json" : "application/typescript";
+        return new Response(body, { headers: { "content-type": type } });
+      } catch {
+        return new Response(null, { status: 404 });
+      }
+    },
+  );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  const { code, stdout, stderr } = await new Cli(["send", "--help"], {
+    runArgs: [`--reload=${origin}`, `--import-map=${origin}/deno.json`],
+    script: `${origin}/cli.ts`,
+  }).finish();
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^Usage: netgear send/);
+});
