@@ -15,27 +15,27 @@ export function uniqueEndpoint(transport: Transport): string {
   return `ipc://${ipcDir}/s${counter++}`;
 }
 
-/** A free tcp port on 127.0.0.1 (for code that needs the number up front). */
+// Ports this test process has handed out. The system may hand a just-closed port out again,
+// so two calls in a row could otherwise give the same port to two sockets of one test.
+const handedOut = new Set<number>();
+
+/** A free tcp port on 127.0.0.1 (for code that needs the number up front), never one this process was given before. */
 export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    listener.close();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error("no free tcp port on 127.0.0.1 that this process has not used already");
 }
 
-/**
- * `count` distinct free tcp ports on 127.0.0.1. Calling {@link freePort} repeatedly can give
- * the same port twice (the system may hand a just-closed port out again); holding every
- * listener until all are taken cannot.
- */
+/** `count` distinct free tcp ports on 127.0.0.1 (see {@link freePort}). */
 export function freePorts(count: number): number[] {
-  const listeners = Array.from(
-    { length: count },
-    () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-  );
-  const ports = listeners.map((listener) => (listener.addr as Deno.NetAddr).port);
-  for (const listener of listeners) listener.close();
-  return ports;
+  return Array.from({ length: count }, freePort);
 }
 
 /** Waits `ms` milliseconds. */
