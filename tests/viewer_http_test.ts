@@ -251,7 +251,7 @@ Deno.test("viewer: refuses cross-site pages and foreign host names", async () =>
   await connection.write(
     new TextEncoder().encode("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"),
   );
-  const reply = new TextDecoder().decode((await new Response(connection.readable).bytes()));
+  const reply = new TextDecoder().decode(await new Response(connection.readable).bytes());
   assert.match(reply, /^HTTP\/1\.1 403/);
   const local = await fetch(`http://localhost:${port}/`);
   assert.equal(local.status, 200);
