@@ -129,6 +129,9 @@ Deno.test("viewer: the snapshot endpoint gives each tile's newest frame as JPEG,
   const none = await fetch(new URL("/tiles/5599.jpg", viewer.url));
   assert.equal(none.status, 404);
   await none.body?.cancel();
+  const malformed = await fetch(new URL("/tiles/%E0%A4%A.jpg", viewer.url));
+  assert.equal(malformed.status, 400);
+  await malformed.body?.cancel();
   assert.deepEqual((await state(viewer)).tiles.map((t) => t.key), ["5566", "rgb", "gray", "bgra"]);
 });
 

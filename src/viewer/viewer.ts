@@ -322,7 +322,7 @@ export class Viewer implements AsyncDisposable {
       });
     }
     const match = /^\/tiles\/([^/]+)\.jpg$/.exec(pathname);
-    if (match) return this.#snapshot(decodeURIComponent(match[1]));
+    if (match) return this.#snapshot(match[1]);
     return text(404, "Not found: the page is at /");
   }
 
@@ -343,7 +343,13 @@ export class Viewer implements AsyncDisposable {
   }
 
   /** The newest frame of one tile as a JPEG file (for scripts, and a page-less check). */
-  #snapshot(key: string): Response {
+  #snapshot(encodedKey: string): Response {
+    let key: string;
+    try {
+      key = decodeURIComponent(encodedKey);
+    } catch {
+      return text(400, `Bad tile name "${encodedKey}"`);
+    }
     const tile = this.#tiles.get(key);
     const jpeg = tile && this.#encode(tile);
     if (!jpeg) return text(404, `No frame from "${key}" yet`);
