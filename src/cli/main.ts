@@ -7,6 +7,7 @@
 
 import { UsageError } from "./args.ts";
 import { type CliContext, type Command, NotAvailableError, unavailableCommand } from "./command.ts";
+import { demoCommand } from "./demo.ts";
 import { recvCommand } from "./recv.ts";
 import { sendCommand } from "./send.ts";
 import { VERSION } from "./version.ts";
@@ -15,12 +16,7 @@ import { VERSION } from "./version.ts";
 export const COMMANDS: readonly Command[] = [
   sendCommand,
   recvCommand,
-  // TODO(#4): replace with a defineCommand() calling runDemo() from src/demo.ts once it lands.
-  unavailableCommand(
-    "demo",
-    "Two synthetic servers and a client on loopback, with the live montage",
-    "it will run the demo of src/demo.ts; meanwhile run `deno task demo`",
-  ),
+  demoCommand,
   // TODO(#4): replace with a defineCommand() writing a CURVE key pair once secure mode lands.
   unavailableCommand(
     "keys",

@@ -7,7 +7,8 @@
 
 import { NetGear, type ServerInfo } from "../netgear/mod.ts";
 import { type ParsedCommandLine, UsageError } from "./args.ts";
-import { type CliContext, type Command, defineCommand, NotAvailableError } from "./command.ts";
+import { type CliContext, type Command, defineCommand } from "./command.ts";
+import { startViewer } from "../viewer/mod.ts";
 import { formatBytes, formatMessage, jsonSafe } from "./format.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
 import { type FrameDisplay, SnapshotWriter } from "./snapshots.ts";
@@ -137,13 +138,6 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
 
 /** Receives until every server has gone, `--duration` passes, or Ctrl+C. */
 async function recv(settings: RecvSettings, context: CliContext): Promise<number> {
-  if (settings.view) {
-    // TODO(#4): once src/viewer/mod.ts lands, start it here and push it onto `displays`:
-    // startViewer(settings.view) gives a Viewer with this FrameDisplay shape; print its url.
-    throw new NotAvailableError(
-      "--view needs the browser viewer (src/viewer); meanwhile use --out DIR for montage snapshots",
-    );
-  }
   const startedAt = performance.now();
   const tally = new FrameTally(settings.ports);
   const displays: FrameDisplay[] = [];
@@ -162,6 +156,11 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       onError: (error) => status.print(`netgear recv: ${error.message}`),
     });
     displays.push(snapshots);
+  }
+  if (settings.view) {
+    const viewer = await startViewer({ ...settings.view, title: "netgear recv" });
+    displays.push(viewer);
+    context.err(`netgear recv: live view at ${viewer.url}`);
   }
 
   using interrupt = watchInterrupt((line) => status.print(line));
@@ -187,7 +186,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       },
     });
   } catch (error) {
-    await snapshots?.close();
+    for (const display of displays) await display.close();
     throw error;
   }
   const { protocol, address } = client.options;
@@ -361,7 +360,8 @@ export const recvCommand: Command = defineCommand({
       type: "string",
       value: "HOST:PORT",
       bare: "127.0.0.1:0",
-      description: "Show the live montage in a browser page (not available in this build yet)",
+      description:
+        "Serve the live montage as a web page on HOST:PORT (default 127.0.0.1:0, any free port)",
     },
     { name: "json", type: "boolean", description: "Print the summary as JSON on stdout" },
     {
