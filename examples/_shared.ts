@@ -10,7 +10,36 @@
 import { parseArgs } from "node:util";
 import type { NetGear, Port } from "../mod.ts";
 import { FfmpegSource, type FrameSource, SyntheticSource } from "../src/capture/mod.ts";
-import { buildMontages, drawText, encodePng, type Frame, measureText } from "../src/montage/mod.ts";
+import {
+  buildMontages,
+  createFrame,
+  drawText,
+  encodePng,
+  type Frame,
+  measureText,
+} from "../src/montage/mod.ts";
+
+// An uncaught error ends a Deno process without its "unload" event, and the zmq layer ends
+// libzmq's I/O threads in that event: without it they may outlive the library's code and crash
+// the process (seen as a segfault, exit status 139). So every example reports an uncaught
+// error itself and leaves through Deno.exit, which does fire "unload".
+addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  exitWithError(event.reason);
+});
+addEventListener("error", (event) => {
+  event.preventDefault();
+  exitWithError(event.error);
+});
+
+function exitWithError(error: unknown): never {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error
+    ? `\n  caused by ${error.cause.name}: ${error.cause.message}`
+    : "";
+  console.error(`error: ${text}${cause}`);
+  Deno.exit(1);
+}
 
 /** The docs page's ports: Server-1 on 5566, Server-2 on 5567. */
 export const DEFAULT_PORTS = [5566, 5567] as const;
@@ -373,15 +402,24 @@ export class MontageSnapshots {
   #lastWrite = -Infinity;
   #written = 0;
 
-  /**
-   * @param out Folder for the PNG files (created if missing).
-   * @param client The multi-server client, for each server's fps and frame count.
-   * @param print Where the once-a-second status line goes.
-   */
-  constructor(out: string, client: NetGear, print: Printer) {
+  private constructor(out: string, client: NetGear, print: Printer) {
     this.#out = out;
     this.#client = client;
     this.#print = print;
+  }
+
+  /**
+   * Creates the `out` folder and loads the PNG encoder, so that a missing permission shows at
+   * once rather than at the first snapshot, and returns the snapshot writer.
+   *
+   * @param out Folder for the PNG files.
+   * @param client The multi-server client, for each server's fps and state.
+   * @param print Where the once-a-second status line goes.
+   */
+  static async open(out: string, client: NetGear, print: Printer): Promise<MontageSnapshots> {
+    await Deno.mkdir(out, { recursive: true });
+    await encodePng(createFrame(new Uint8Array(3), [1, 1, 3]));
+    return new MontageSnapshots(out, client, print);
   }
 
   /** Snapshots written so far (each a set of montage files). */
@@ -414,7 +452,6 @@ export class MontageSnapshots {
     });
     // TODO(#4 §3): --view, the live browser viewer (src/viewer/), plugs in here: hand it
     // `montages` (and the per-server labels) as they are built; the PNG files stay.
-    await Deno.mkdir(this.#out, { recursive: true });
     const files = [];
     for (const [i, montage] of montages.entries()) {
       const file = `${this.#out}/montage-${i}.png`;

@@ -35,7 +35,7 @@ const client = new NetGear({
   multiserverMode: true,
   livenessTimeout: flags.liveness,
 });
-const snapshots = new MontageSnapshots(flags.out, client, print);
+const snapshots = await MontageSnapshots.open(flags.out, client, print);
 print.say(`Client on ${flags.address}, servers' ports ${flags.ports.join(", ")}; Ctrl+C to stop`);
 print.record("ready", { address: flags.address, ports: flags.ports, pattern: 2 });
 

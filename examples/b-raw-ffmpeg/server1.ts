@@ -39,6 +39,16 @@ export async function main(name: string, defaultPort: number): Promise<void> {
   const print = new Printer(flags.json);
   using signals = stopSignals(flags.duration);
 
+  // Activate multi-server mode over Publish/Subscribe. (Before ffmpeg starts, so that a failure
+  // here leaves no ffmpeg behind.)
+  await using server = new NetGear({
+    address: flags.address,
+    port: flags.port,
+    protocol: "tcp",
+    pattern: 2,
+    multiserverMode: true,
+  });
+
   // Open a suitable video stream: ffmpeg decodes it and writes raw BGR frames to stdout.
   const ffmpeg = new Deno.Command("ffmpeg", {
     args: ffmpegArgs(flags),
@@ -47,9 +57,10 @@ export async function main(name: string, defaultPort: number): Promise<void> {
     stderr: "inherit", // ffmpeg's own errors (a missing device, a bad URL) show as they are
   }).spawn();
   const stream = ffmpeg.stdout.getReader({ mode: "byob" });
+  // SIGKILL: a raw pipe has nothing to finish, and ffmpeg would only complain of the closed pipe.
   const endFfmpeg = () => {
     try {
-      ffmpeg.kill("SIGTERM");
+      ffmpeg.kill("SIGKILL");
     } catch { /* already exited */ }
   };
   let stopped = false; // by --duration or Ctrl+C
@@ -59,14 +70,6 @@ export async function main(name: string, defaultPort: number): Promise<void> {
   };
   signals.stop.addEventListener("abort", stopFfmpeg);
 
-  // Activate multi-server mode over Publish/Subscribe.
-  await using server = new NetGear({
-    address: flags.address,
-    port: flags.port,
-    protocol: "tcp",
-    pattern: 2,
-    multiserverMode: true,
-  });
   print.say(`${name}: ${flags.source} -> ${flags.address}:${flags.port}; Ctrl+C to stop`);
   print.record("ready", { port: flags.port, source: flags.source });
 
@@ -95,7 +98,7 @@ export async function main(name: string, defaultPort: number): Promise<void> {
   print.say(`${name}: sent ${server.stats.frames} frames; closing`);
   print.record("summary", { port: flags.port, sent: server.stats.frames });
   // ffmpeg ending on its own with an error (a bad device, file or URL) fails this server too;
-  // being stopped (ffmpeg then exits with 255) is no failure.
+  // being stopped is no failure.
   if (!status.success && !stopped) {
     console.error(`${name}: ffmpeg failed with exit code ${status.code}; its message is above`);
     Deno.exitCode = 1;

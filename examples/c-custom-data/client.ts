@@ -39,7 +39,7 @@ const client = new NetGear({
   multiserverMode: true,
   livenessTimeout: flags.liveness,
 });
-const snapshots = new MontageSnapshots(flags.out, client, print);
+const snapshots = await MontageSnapshots.open(flags.out, client, print);
 const messages = new MessagesByPort();
 const lastText = new Map<string, string>();
 print.say(`Client on ${flags.address}, servers' ports ${flags.ports.join(", ")}; Ctrl+C to stop`);
