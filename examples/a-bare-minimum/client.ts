@@ -1,8 +1,8 @@
 /**
  * Scenario (a), client: the docs page's "Bare-Minimum Usage". One client receives frames from
- * every server (Request/Reply, pattern 1) and shows them as a montage labelled with each
- * server's port and fps, written as PNG files once a second. It ends by itself once every
- * server is gone, or on Ctrl+C.
+ * every server over Request/Reply (pattern 1) and shows them as a live montage, labelled with
+ * each server's port and fps and written as PNG files once a second. It ends by itself once
+ * every server is gone, or on Ctrl+C.
  *
  *   deno task example:a:client [--address 127.0.0.1] [--ports 5566,5567] [--out DIR]
  *
@@ -10,22 +10,15 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import {
-  clientSummary,
-  MontageSnapshots,
-  parseClientFlags,
-  Printer,
-  stopSignals,
-} from "../_shared.ts";
+import { ClientRun, parseClientFlags } from "../_shared/mod.ts";
 
-const flags = parseClientFlags(Deno.args, {
-  task: "example:a:client",
-  summary: "Scenario (a) client: a live montage of every server's frames (pattern 1).",
-});
-const print = new Printer(flags.json);
-using signals = stopSignals(null);
+const flags = parseClientFlags(
+  Deno.args,
+  "a",
+  "Scenario (a) client: a live montage of every server's frames (pattern 1).",
+);
 
-// Activate multi-server mode: one client, one port per server.
+// Activate multi-server mode: one client, the list of every server's port.
 const client = new NetGear({
   address: flags.address,
   port: flags.ports,
@@ -35,26 +28,21 @@ const client = new NetGear({
   multiserverMode: true,
   livenessTimeout: flags.liveness,
 });
-const snapshots = await MontageSnapshots.open(flags.out, client, print);
-print.say(`Client on ${flags.address}, servers' ports ${flags.ports.join(", ")}; Ctrl+C to stop`);
-print.record("ready", { address: flags.address, ports: flags.ports, pattern: 1 });
+using run = await ClientRun.start(flags, client);
 
 try {
   for (;;) {
     // Receive the next frame from any server; null once every server is gone.
-    const data = await client.recv({ signal: signals.interrupt });
+    const data = await client.recv({ signal: run.interrupt });
     if (data === null) break;
-    const { port, frame } = data;
+    const { port, frame, message } = data;
 
     // {do something with the extracted frame here}
 
-    // Keep it as its server's newest frame; the montage of all of them is written each second.
-    await snapshots.update(port, frame);
+    // Keep it as its server's newest frame, for the montage.
+    await run.show(port, frame, message);
   }
 } catch (error) {
-  if (!signals.interrupt.aborted) throw error;
+  if (!run.interrupted) throw error;
 }
-await snapshots.write();
-await client.close();
-print.say(`Every server is gone (or Ctrl+C): ${client.stats.frames} frames received.`);
-print.record("summary", clientSummary(client, snapshots));
+await run.finish();

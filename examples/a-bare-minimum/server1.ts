@@ -11,21 +11,21 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import { openSource, parseServerFlags, Printer, stopSignals } from "../_shared.ts";
+import { openSource, parseServerFlags, ServerRun } from "../_shared/mod.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, defaultPort: number): Promise<void> {
-  const task = `example:a:${name.toLowerCase().replace("-", "")}`;
-  const flags = parseServerFlags(Deno.args, {
-    task,
+  const flags = parseServerFlags(
+    Deno.args,
+    "a",
+    name,
     defaultPort,
-    summary: `Scenario (a) ${name}: frames from a capture source to the client (pattern 1).`,
-  });
-  const print = new Printer(flags.json);
-  using signals = stopSignals(flags.duration);
+    `Scenario (a) ${name}: frames from a capture source to the client (pattern 1).`,
+  );
+  using run = new ServerRun(flags, name);
 
   // Open a suitable video stream (the ffmpeg test pattern unless --source says otherwise).
-  await using stream = await openSource(flags, name, signals.stop);
+  await using stream = await openSource(flags, name, run.stop);
 
   // Activate multi-server mode; the port is how the client tells this server apart.
   await using server = new NetGear({
@@ -35,26 +35,20 @@ export async function main(name: string, defaultPort: number): Promise<void> {
     pattern: 1,
     multiserverMode: true,
   });
-  print.say(`${name}: ${flags.source} -> ${flags.address}:${flags.port}; Ctrl+C to stop`);
-  print.record("ready", { port: flags.port, source: flags.source });
+  run.started();
 
   try {
-    // Read frames until the source ends (null), --frames/--duration or Ctrl+C.
+    // Read frames until the source ends (null), --frames or --duration is reached, or Ctrl+C.
     for (let frame = await stream.read(); frame !== null; frame = await stream.read()) {
       // {do something with the frame here}
 
       // Send the frame to the client.
-      await server.send(frame, { signal: signals.interrupt });
+      await server.send(frame, { signal: run.interrupt });
     }
   } catch (error) {
-    if (!signals.interrupt.aborted) throw error;
+    if (!run.interrupted) throw error;
   }
-  print.say(`${name}: sent ${server.stats.frames} frames; closing`);
-  print.record("summary", {
-    port: flags.port,
-    sent: server.stats.frames,
-    lost: server.stats.timeouts,
-  });
+  run.finished(server);
   // Leaving the function closes the server (it tells the client it left), then the stream.
 }
 

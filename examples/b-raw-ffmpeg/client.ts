@@ -1,8 +1,8 @@
 /**
- * Scenario (b), client: the docs page's "Bare-Minimum Usage with OpenCV". The same client as
- * scenario (a), over Publish/Subscribe (pattern 2): the servers publish without waiting for
- * a reply. It shows every server's frames as a montage labelled with its port and fps,
- * written as PNG files once a second, and ends once every server is gone, or on Ctrl+C.
+ * Scenario (b), client: the docs page's "Bare-Minimum Usage with OpenCV". Scenario (a)'s
+ * client over Publish/Subscribe (pattern 2): the servers publish without waiting for a reply.
+ * It shows every server's frames as a live montage, labelled with each server's port and fps
+ * and written as PNG files once a second, and ends once every server is gone, or on Ctrl+C.
  *
  *   deno task example:b:client [--address 127.0.0.1] [--ports 5566,5567] [--out DIR]
  *
@@ -10,20 +10,13 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import {
-  clientSummary,
-  MontageSnapshots,
-  parseClientFlags,
-  Printer,
-  stopSignals,
-} from "../_shared.ts";
+import { ClientRun, parseClientFlags } from "../_shared/mod.ts";
 
-const flags = parseClientFlags(Deno.args, {
-  task: "example:b:client",
-  summary: "Scenario (b) client: a live montage of every server's frames (pattern 2).",
-});
-const print = new Printer(flags.json);
-using signals = stopSignals(null);
+const flags = parseClientFlags(
+  Deno.args,
+  "b",
+  "Scenario (b) client: a live montage of every server's frames (pattern 2).",
+);
 
 // Activate multi-server mode over Publish/Subscribe: this end subscribes to every server.
 const client = new NetGear({
@@ -35,26 +28,21 @@ const client = new NetGear({
   multiserverMode: true,
   livenessTimeout: flags.liveness,
 });
-const snapshots = await MontageSnapshots.open(flags.out, client, print);
-print.say(`Client on ${flags.address}, servers' ports ${flags.ports.join(", ")}; Ctrl+C to stop`);
-print.record("ready", { address: flags.address, ports: flags.ports, pattern: 2 });
+using run = await ClientRun.start(flags, client);
 
 try {
   for (;;) {
     // Receive the next frame from any server; null once every server is gone.
-    const data = await client.recv({ signal: signals.interrupt });
+    const data = await client.recv({ signal: run.interrupt });
     if (data === null) break;
-    const { port, frame } = data;
+    const { port, frame, message } = data;
 
     // {do something with the extracted frame here}
 
-    // Keep it as its server's newest frame; the montage of all of them is written each second.
-    await snapshots.update(port, frame);
+    // Keep it as its server's newest frame, for the montage.
+    await run.show(port, frame, message);
   }
 } catch (error) {
-  if (!signals.interrupt.aborted) throw error;
+  if (!run.interrupted) throw error;
 }
-await snapshots.write();
-await client.close();
-print.say(`Every server is gone (or Ctrl+C): ${client.stats.frames} frames received.`);
-print.record("summary", clientSummary(client, snapshots));
+await run.finish();

@@ -13,31 +13,25 @@
  */
 
 import { createFrame, NetGear } from "../../mod.ts";
-import {
-  parseServerFlags,
-  patternName,
-  Printer,
-  type ServerFlags,
-  stopSignals,
-} from "../_shared.ts";
+import { parseServerFlags, patternName, type ServerFlags, ServerRun } from "../_shared/mod.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, defaultPort: number): Promise<void> {
-  const task = `example:b:${name.toLowerCase().replace("-", "")}`;
-  const flags = parseServerFlags(Deno.args, {
-    task,
+  const flags = parseServerFlags(
+    Deno.args,
+    "b",
+    name,
     defaultPort,
-    summary: `Scenario (b) ${name}: raw ffmpeg frames to the client (pattern 2).`,
-  });
+    `Scenario (b) ${name}: raw ffmpeg frames to the client (pattern 2).`,
+  );
   if (flags.source === "synthetic") {
     console.error(
-      `Scenario (b) reads raw frames from ffmpeg; for the synthetic source, which needs no ` +
-        `ffmpeg, run scenario (a): deno task example:a:${task.split(":")[2]} --source synthetic`,
+      "Scenario (b) reads raw frames from ffmpeg; for the synthetic source, which needs no " +
+        `ffmpeg, run scenario (a): deno task example:a:server${name.at(-1)} --source synthetic`,
     );
     Deno.exit(2);
   }
-  const print = new Printer(flags.json);
-  using signals = stopSignals(flags.duration);
+  using run = new ServerRun(flags, name);
 
   // Activate multi-server mode over Publish/Subscribe. (Before ffmpeg starts, so that a failure
   // here leaves no ffmpeg behind.)
@@ -68,10 +62,8 @@ export async function main(name: string, defaultPort: number): Promise<void> {
     stopped = true;
     endFfmpeg();
   };
-  signals.stop.addEventListener("abort", stopFfmpeg);
-
-  print.say(`${name}: ${flags.source} -> ${flags.address}:${flags.port}; Ctrl+C to stop`);
-  print.record("ready", { port: flags.port, source: flags.source });
+  run.stop.addEventListener("abort", stopFfmpeg);
+  run.started();
 
   const { width, height } = flags;
   try {
@@ -84,19 +76,18 @@ export async function main(name: string, defaultPort: number): Promise<void> {
       // {do something with the frame here}
 
       // Send the frame to the client.
-      await server.send(frame, { signal: signals.interrupt });
+      await server.send(frame, { signal: run.interrupt });
     }
   } catch (error) {
-    if (!signals.interrupt.aborted) throw error;
+    if (!run.interrupted) throw error;
   } finally {
     // Release the video stream.
-    signals.stop.removeEventListener("abort", stopFfmpeg);
+    run.stop.removeEventListener("abort", stopFfmpeg);
     endFfmpeg(); // e.g. after a failed send; ffmpeg has usually ended already
     await stream.cancel().catch(() => {});
   }
   const status = await ffmpeg.status;
-  print.say(`${name}: sent ${server.stats.frames} frames; closing`);
-  print.record("summary", { port: flags.port, sent: server.stats.frames });
+  run.finished(server);
   // ffmpeg ending on its own with an error (a bad device, file or URL) fails this server too;
   // being stopped is no failure.
   if (!status.success && !stopped) {

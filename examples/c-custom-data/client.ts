@@ -1,9 +1,9 @@
 /**
  * Scenario (c), client: the docs page's "Using Multi-Servers Mode for Unidirectional Custom
- * Data Transfer". Every frame comes with its server's message (any JSON value; here a text).
- * The client writes each message on its frame, shows the frames as a montage labelled with
- * each server's port and fps (PNG files, once a second), and prints a server's message to the
- * terminal when it changes. It ends once every server is gone, or on Ctrl+C.
+ * Data Transfer". Every frame comes with its server's message (any JSON value; a text here).
+ * The client writes each message on its frame, prints it when it changes, and shows the
+ * frames as a live montage labelled with each server's port and fps (PNG files, once a
+ * second). It ends once every server is gone, or on Ctrl+C.
  *
  *   deno task example:c:client [--address 127.0.0.1] [--ports 5566,5567] [--out DIR]
  *
@@ -11,25 +11,15 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import {
-  clientSummary,
-  MessagesByPort,
-  messageText,
-  MontageSnapshots,
-  parseClientFlags,
-  Printer,
-  putMessage,
-  stopSignals,
-} from "../_shared.ts";
+import { ClientRun, parseClientFlags, putMessage } from "../_shared/mod.ts";
 
-const flags = parseClientFlags(Deno.args, {
-  task: "example:c:client",
-  summary: "Scenario (c) client: every server's frames and messages (pattern 1).",
-});
-const print = new Printer(flags.json);
-using signals = stopSignals(null);
+const flags = parseClientFlags(
+  Deno.args,
+  "c",
+  "Scenario (c) client: every server's frames, each with its message (pattern 1).",
+);
 
-// Activate multi-server mode: one client, one port per server.
+// Activate multi-server mode: one client, the list of every server's port.
 const client = new NetGear({
   address: flags.address,
   port: flags.ports,
@@ -39,35 +29,23 @@ const client = new NetGear({
   multiserverMode: true,
   livenessTimeout: flags.liveness,
 });
-const snapshots = await MontageSnapshots.open(flags.out, client, print);
-const messages = new MessagesByPort();
-const lastText = new Map<string, string>();
-print.say(`Client on ${flags.address}, servers' ports ${flags.ports.join(", ")}; Ctrl+C to stop`);
-print.record("ready", { address: flags.address, ports: flags.ports, pattern: 1 });
+using run = await ClientRun.start(flags, client);
 
 try {
   for (;;) {
-    // Receive the next frame and its message from any server; null once every server is gone.
-    const data = await client.recv({ signal: signals.interrupt });
+    // Receive the next frame and its data from any server; null once every server is gone.
+    const data = await client.recv({ signal: run.interrupt });
     if (data === null) break;
     const { port, frame, message } = data;
 
     // {do something with the extracted frame and data here}
-    messages.add(port, message);
-    const text = messageText(message);
-    if (lastText.get(String(port)) !== text) print.say(`${port} says: ${text}`);
-    lastText.set(String(port), text);
-
     // Let's display the extracted data on the extracted frame.
     putMessage(frame, message);
 
-    // Keep it as its server's newest frame; the montage of all of them is written each second.
-    await snapshots.update(port, frame);
+    // Keep it as its server's newest frame, for the montage; print the data when it changes.
+    await run.show(port, frame, message);
   }
 } catch (error) {
-  if (!signals.interrupt.aborted) throw error;
+  if (!run.interrupted) throw error;
 }
-await snapshots.write();
-await client.close();
-print.say(`Every server is gone (or Ctrl+C): ${client.stats.frames} frames received.`);
-print.record("summary", clientSummary(client, snapshots, messages));
+await run.finish();

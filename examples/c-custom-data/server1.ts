@@ -11,21 +11,21 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import { openSource, parseServerFlags, Printer, stopSignals } from "../_shared.ts";
+import { openSource, parseServerFlags, ServerRun } from "../_shared/mod.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, defaultPort: number): Promise<void> {
-  const task = `example:c:${name.toLowerCase().replace("-", "")}`;
-  const flags = parseServerFlags(Deno.args, {
-    task,
+  const flags = parseServerFlags(
+    Deno.args,
+    "c",
+    name,
     defaultPort,
-    summary: `Scenario (c) ${name}: frames and a message with each to the client (pattern 1).`,
-  });
-  const print = new Printer(flags.json);
-  using signals = stopSignals(flags.duration);
+    `Scenario (c) ${name}: frames, each with a message, to the client (pattern 1).`,
+  );
+  using run = new ServerRun(flags, name);
 
   // Open a suitable video stream (the ffmpeg test pattern unless --source says otherwise).
-  await using stream = await openSource(flags, name, signals.stop);
+  await using stream = await openSource(flags, name, run.stop);
 
   // Activate multi-server mode; the port is how the client tells this server apart.
   await using server = new NetGear({
@@ -35,28 +35,21 @@ export async function main(name: string, defaultPort: number): Promise<void> {
     pattern: 1,
     multiserverMode: true,
   });
-  print.say(`${name}: ${flags.source} -> ${flags.address}:${flags.port}; Ctrl+C to stop`);
-  print.record("ready", { port: flags.port, source: flags.source });
+  run.started();
 
   try {
     for (let frame = await stream.read(); frame !== null; frame = await stream.read()) {
       // {do something with the frame and the data to send here}
-
       // Let's prepare a text string as data.
       const text = `I'm ${name} at Port: ${flags.port}`;
 
       // Send the frame and the data to the client.
-      await server.send(frame, { message: text, signal: signals.interrupt });
+      await server.send(frame, { message: text, signal: run.interrupt });
     }
   } catch (error) {
-    if (!signals.interrupt.aborted) throw error;
+    if (!run.interrupted) throw error;
   }
-  print.say(`${name}: sent ${server.stats.frames} frames; closing`);
-  print.record("summary", {
-    port: flags.port,
-    sent: server.stats.frames,
-    lost: server.stats.timeouts,
-  });
+  run.finished(server);
   // Leaving the function closes the server (it tells the client it left), then the stream.
 }
 

@@ -1,8 +1,8 @@
 /**
  * Scenario (d), Server-1: the docs page's "Using Multi-Servers Mode with Bidirectional Mode".
  * Frames from a capture source, each sent with a message over Request/Reply (pattern 1, the
- * only pattern bidirectional mode works with); each `send()` returns the client's answer,
- * which the server prints when it changes and counts.
+ * only pattern bidirectional mode works with); each `send()` returns the client's data, which
+ * the server prints when it changes and counts.
  *
  *   deno task example:d:server1 [--source /dev/video0] [--address 127.0.0.1] [--port 5566]
  *
@@ -12,28 +12,21 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import {
-  messageText,
-  openSource,
-  parseServerFlags,
-  Printer,
-  stopSignals,
-  Tally,
-} from "../_shared.ts";
+import { openSource, parseServerFlags, ServerRun } from "../_shared/mod.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, defaultPort: number): Promise<void> {
-  const task = `example:d:${name.toLowerCase().replace("-", "")}`;
-  const flags = parseServerFlags(Deno.args, {
-    task,
+  const flags = parseServerFlags(
+    Deno.args,
+    "d",
+    name,
     defaultPort,
-    summary: `Scenario (d) ${name}: frames and messages to the client, its data back (pattern 1).`,
-  });
-  const print = new Printer(flags.json);
-  using signals = stopSignals(flags.duration);
+    `Scenario (d) ${name}: frames and messages to the client, its data back (pattern 1).`,
+  );
+  using run = new ServerRun(flags, name);
 
   // Open a suitable video stream (the ffmpeg test pattern unless --source says otherwise).
-  await using stream = await openSource(flags, name, signals.stop);
+  await using stream = await openSource(flags, name, run.stop);
 
   // Activate both multi-server and bidirectional modes.
   await using server = new NetGear({
@@ -44,39 +37,24 @@ export async function main(name: string, defaultPort: number): Promise<void> {
     multiserverMode: true,
     bidirectionalMode: true,
   });
-  print.say(`${name}: ${flags.source} -> ${flags.address}:${flags.port}; Ctrl+C to stop`);
-  print.record("ready", { port: flags.port, source: flags.source });
+  run.started();
 
-  const replies = new Tally();
-  let lastReply: string | undefined;
   try {
     for (let frame = await stream.read(); frame !== null; frame = await stream.read()) {
       // {do something with the frame and the data to send here}
-
       // Let's prepare a text string as data.
       const targetData = `I'm ${name} at Port: ${flags.port}`;
 
       // Send the frame and the data, and receive the client's data.
-      const recvData = await server.send(frame, { message: targetData, signal: signals.interrupt });
+      const recvData = await server.send(frame, { message: targetData, signal: run.interrupt });
 
       // Print the data just received from the client (when it changes: it comes every frame).
-      if (recvData !== undefined && recvData !== null) {
-        replies.add(recvData);
-        const text = messageText(recvData);
-        if (text !== lastReply) print.say(`${name}: the client says: ${text}`);
-        lastReply = text;
-      }
+      if (recvData !== undefined && recvData !== null) run.replied(recvData);
     }
   } catch (error) {
-    if (!signals.interrupt.aborted) throw error;
+    if (!run.interrupted) throw error;
   }
-  print.say(`${name}: sent ${server.stats.frames} frames; closing`);
-  print.record("summary", {
-    port: flags.port,
-    sent: server.stats.frames,
-    lost: server.stats.timeouts,
-    replies: replies.toJSON(),
-  });
+  run.finished(server);
   // Leaving the function closes the server (it tells the client it left), then the stream.
 }
 
