@@ -268,6 +268,15 @@ Deno.test("secure-mode options are checked with advice", async () => {
   assert.equal(receiver.options.secureMode, 1);
 });
 
+Deno.test("a secure receiver that cannot bind fails at once and leaves nothing running", async () => {
+  using dir = tempDir();
+  await using holder = new Socket("PULL");
+  holder.bind("tcp://127.0.0.1:*");
+  const port = Number(holder.lastEndpoint.split(":").pop());
+  // The sanitizers fail this test if the ZAP handler, a monitor or the context outlived it.
+  assert.throws(() => securePeer(dir.path, port, { receiveMode: true }), { code: "EADDRINUSE" });
+});
+
 // ------------------------------------------------------------------------------ streaming
 
 Deno.test("StoneHouse, pattern 0, bidirectional: frames go out and replies come back encrypted", async () => {

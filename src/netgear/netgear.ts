@@ -206,7 +206,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     try {
       this.#socket = this.#open();
     } catch (error) {
-      void this.#security?.close();
+      this.#security?.abort();
       throw error;
     }
   }
@@ -727,10 +727,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         socket.xpubNoDrop = true;
       }
       if (receiver && o.multiserverMode) socket.recordPeerAddress = true;
-      if (this.#security) {
-        this.#security.configure(socket);
-        this.#security.watch(socket);
-      }
+      this.#security?.configure(socket);
       const bind = receiver;
       for (const port of o.ports) {
         const endpoint = endpointOf(o, port, bind);
@@ -741,6 +738,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       void socket.close();
       throw error;
     }
+    this.#security?.start();
     return socket;
   }
 

@@ -80,6 +80,7 @@ export class Security {
   readonly #allowedAddresses: Set<string> | undefined;
   #zap: ZapHandler | undefined;
   #monitors = new Set<SocketMonitor>();
+  #unwatched: SocketMonitor[] = [];
   #refused: Record<string, number> = {};
   #loggedAt = new Map<string, number>();
   #lastFailure: string | undefined;
@@ -114,6 +115,7 @@ export class Security {
         this.#zap = new ZapHandler({
           context: this.context,
           authorize: (request) => this.#authorize(request),
+          deferStart: true,
         });
       } catch (error) {
         void this.context.close();
@@ -138,7 +140,10 @@ export class Security {
     return this.#lastFailure;
   }
 
-  /** Sets a socket's CURVE options; call before it binds or connects. */
+  /**
+   * Sets a socket's CURVE options and attaches a monitor of its failed handshakes; call before
+   * it binds or connects, then {@link Security.start} once it did.
+   */
   configure(socket: Socket): void {
     socket.curveSecretKey = this.#keys.secretKey;
     socket.curvePublicKey = this.#keys.publicKey;
@@ -148,15 +153,32 @@ export class Security {
     } else {
       socket.curveServerKey = this.#keys.serverKey;
     }
-  }
-
-  /** Watches a socket's failed handshakes, until it closes. */
-  watch(socket: Socket): void {
     const monitor = socket.monitor(
       MonitorEvent.HANDSHAKE_FAILED_NO_DETAIL | MonitorEvent.HANDSHAKE_FAILED_PROTOCOL |
         MonitorEvent.HANDSHAKE_FAILED_AUTH,
     );
     this.#monitors.add(monitor);
+    this.#unwatched.push(monitor);
+  }
+
+  /** Starts the ZAP handler and the monitors attached since the last call. */
+  start(): void {
+    this.#zap?.start();
+    for (const monitor of this.#unwatched.splice(0)) this.#watch(monitor);
+  }
+
+  /**
+   * Ends everything at once, synchronously: for a NetGear whose constructor fails before
+   * {@link Security.start}, when nothing of it is in flight yet.
+   */
+  abort(): void {
+    for (const monitor of this.#unwatched.splice(0)) void monitor.close();
+    void this.#zap?.close();
+    // Its sockets are idle, so the context's exit path ends it now rather than in the background.
+    this.context?.endAtExit();
+  }
+
+  #watch(monitor: SocketMonitor): void {
     (async () => {
       try {
         for await (const event of monitor) {

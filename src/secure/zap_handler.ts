@@ -40,6 +40,12 @@ export interface ZapHandlerOptions {
    * keep it quick. A throw refuses the connection (status 500).
    */
   authorize: (request: ZapRequest) => ZapVerdict;
+  /**
+   * Bind now but answer only after {@link ZapHandler.start}: requests wait meanwhile, and a
+   * handler never started closes at once, with nothing in flight.
+   * @default {false}
+   */
+  deferStart?: boolean;
 }
 
 const decoder = new TextDecoder();
@@ -68,7 +74,7 @@ const VERSION = "1.0";
 export class ZapHandler implements AsyncDisposable {
   #socket: Socket;
   #authorize: (request: ZapRequest) => ZapVerdict;
-  #serving: Promise<void>;
+  #serving: Promise<void> | undefined;
   #answered = 0;
 
   /**
@@ -93,7 +99,12 @@ export class ZapHandler implements AsyncDisposable {
       throw error;
     }
     this.#socket = socket;
-    this.#serving = this.#serve();
+    if (!options.deferStart) this.start();
+  }
+
+  /** Starts answering (once; later calls do nothing). */
+  start(): void {
+    if (!this.#socket.closed) this.#serving ??= this.#serve();
   }
 
   /** Requests answered so far. */
