@@ -153,9 +153,11 @@ export class Security {
     } else {
       socket.curveServerKey = this.#keys.serverKey;
     }
+    const failures = MonitorEvent.HANDSHAKE_FAILED_NO_DETAIL |
+      MonitorEvent.HANDSHAKE_FAILED_PROTOCOL | MonitorEvent.HANDSHAKE_FAILED_AUTH;
+    // A sender also watches successes, so that an old failure does not explain a later timeout.
     const monitor = socket.monitor(
-      MonitorEvent.HANDSHAKE_FAILED_NO_DETAIL | MonitorEvent.HANDSHAKE_FAILED_PROTOCOL |
-        MonitorEvent.HANDSHAKE_FAILED_AUTH,
+      this.#options.receiveMode ? failures : failures | MonitorEvent.HANDSHAKE_SUCCEEDED,
     );
     this.#monitors.add(monitor);
     this.#unwatched.push(monitor);
@@ -182,7 +184,7 @@ export class Security {
     (async () => {
       try {
         for await (const event of monitor) {
-          this.#handshakeFailed(event.event, event.value, event.endpoint);
+          this.#handshakeEvent(event.event, event.value, event.endpoint);
         }
       } catch {
         // the monitor closed with its context
@@ -228,9 +230,11 @@ export class Security {
     return { allow: false, reason };
   }
 
-  #handshakeFailed(event: number, value: number, endpoint: string): void {
+  #handshakeEvent(event: number, value: number, endpoint: string): void {
     if (!this.#options.receiveMode) {
-      this.#lastFailure = event === MonitorEvent.HANDSHAKE_FAILED_AUTH
+      this.#lastFailure = event === MonitorEvent.HANDSHAKE_SUCCEEDED
+        ? undefined
+        : event === MonitorEvent.HANDSHAKE_FAILED_AUTH
         ? "the receiver refused this server's key or address"
         : value === MECHANISM_MISMATCH
         ? "the receiver is not in secure mode"
