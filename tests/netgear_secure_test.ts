@@ -401,6 +401,24 @@ Deno.test("IronHouse multi-server: unknown-key, wrong-server-key and plaintext s
   }
 });
 
+Deno.test("a secure server's reconnect after a reply timeout is secure too (vidgear's is plain)", async () => {
+  using dir = tempDir();
+  const port = freePort();
+  await using client = securePeer(dir.path, port, { receiveMode: true });
+  await using server = securePeer(dir.path, port, { requestTimeout: 1 });
+  // Nobody reads yet: the reply does not come, the frame is lost, the server reconnects.
+  assert.equal(await within(server.send(serverFrame(0, 0)), 10_000, "lost send"), undefined);
+  assert.equal(server.stats.timeouts, 1);
+  const lost = await within(client.recv(), 10_000, "the lost frame");
+  assert.deepEqual(lost?.frame.data, serverFrame(0, 0).data);
+  // The next frame goes through the new socket, which only CURVE gets past.
+  const sending = server.send(serverFrame(0, 1));
+  const item = await within(client.recv(), 10_000, "the frame after the reconnect");
+  assert.deepEqual(item?.frame.data, serverFrame(0, 1).data);
+  await within(sending, 10_000, "send");
+  assert.deepEqual(client.stats.refused, {});
+});
+
 Deno.test("allowedAddresses: a server from another address is refused and counted", async () => {
   using dir = tempDir();
   const port = freePort();
