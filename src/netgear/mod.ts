@@ -1,6 +1,6 @@
 /**
  * NetGear's modes: plain, multi-server, multi-client and bidirectional, over PAIR, REQ/REP and
- * PUB/SUB, wire-compatible with Python vidgear.
+ * PUB/SUB, with or without secure mode (CURVE), wire-compatible with Python vidgear.
  *
  * @module
  */
@@ -24,5 +24,13 @@ export {
   type Port,
   type ResolvedOptions,
 } from "./options.ts";
+export { type Refusal, type RefusalReason } from "./secure.ts";
+export {
+  type GeneratedKeys,
+  generateKeys,
+  type GenerateKeysOptions,
+  type KeyFolder,
+  keyFolder,
+} from "../secure/mod.ts";
 export type { HeaderFormat } from "../protocol/mod.ts";
 export type { JpegColorspace } from "../codec/types.ts";

@@ -31,6 +31,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.ts";
+import { type Refusal, Security } from "./secure.ts";
 
 /** What a receiver's `recv()` gives: the frame, the sender's message and (multi-server) its port. */
 export interface NetGearItem {
@@ -113,12 +114,17 @@ export interface NetGearStats {
   readonly timeouts: number;
   /** Receiver: rebinds after silence (patterns 0 and 1, plain mode). */
   readonly rebinds: number;
+  /** Secure receiver: connections refused, by reason (see {@link Refusal}). Refused peers
+   * retry, so one peer counts many times. */
+  readonly refused: Readonly<Record<string, number>>;
 }
 
 /** Constructor options: {@link NetGearOptions} plus the server-event callback. */
 export interface NetGearInit extends NetGearOptions {
   /** Called when a server joins or leaves a multi-server receiver. */
   onServerEvent?: (event: ServerEvent) => void;
+  /** Secure receiver: called for each refused connection. */
+  onRefused?: (refusal: Refusal) => void;
 }
 
 interface ServerState {
@@ -157,6 +163,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   /** The validated options. */
   readonly options: Readonly<ResolvedOptions>;
   #socket: Socket | undefined;
+  #security: Security | undefined;
   #closed = false;
   #ended = false;
   #busy = false;
@@ -180,9 +187,12 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
    * @throws {ZmqError} When binding fails (e.g. the port is in use).
    */
   constructor(options: NetGearInit) {
-    const { onServerEvent, ...rest } = options ?? {};
+    const { onServerEvent, onRefused, ...rest } = options ?? {};
     if (onServerEvent !== undefined && typeof onServerEvent !== "function") {
       throw new TypeError("Cannot use onServerEvent: give a function");
+    }
+    if (onRefused !== undefined && typeof onRefused !== "function") {
+      throw new TypeError("Cannot use onRefused: give a function");
     }
     this.#onServerEvent = onServerEvent;
     this.options = Object.freeze(resolveOptions(rest));
@@ -190,7 +200,15 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       const now = Date.now();
       for (const port of this.options.ports) this.#servers.set(String(port), newServer(port, now));
     }
-    this.#socket = this.#open();
+    if (this.options.secureMode !== 0) {
+      this.#security = new Security(this.options, { log: (text) => this.#log(text), onRefused });
+    }
+    try {
+      this.#socket = this.#open();
+    } catch (error) {
+      this.#security?.abort();
+      throw error;
+    }
   }
 
   /** Whether {@link NetGear.close} was called. */
@@ -210,6 +228,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       dropped: { ...this.#dropped },
       timeouts: this.#timeouts,
       rebinds: this.#rebinds,
+      refused: this.#security?.refused ?? {},
     };
   }
 
@@ -572,9 +591,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         throw new NetGearError(
           `No reply from the receiver at ${
             endpointOf(o, o.ports[0], false)
-          } after ${this.#failures} tries of ${
-            o.requestTimeoutMs / 1000
-          } s: is it running, at that address and port?`,
+          } after ${this.#failures} tries of ${o.requestTimeoutMs / 1000} s: ${
+            this.#security?.lastFailure ?? "is it running, at that address and port?"
+          }`,
         );
       }
       this.#log(
@@ -668,6 +687,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       socket.linger = o.pattern === 1 ? 0 : 1000;
     }
     await socket.close();
+    await this.#security?.close();
     if (this.#codec) (await this.#codec.catch(() => undefined))?.close();
   }
 
@@ -686,7 +706,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       : receiver
       ? "SUB"
       : "XPUB";
-    const socket = new Socket(type);
+    const socket = new Socket(type, { context: this.#security?.context });
     try {
       socket.linger = 1000;
       // ZMTP heartbeats: a dead peer's connection is dropped, so libzmq reconnects.
@@ -707,6 +727,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         socket.xpubNoDrop = true;
       }
       if (receiver && o.multiserverMode) socket.recordPeerAddress = true;
+      this.#security?.configure(socket);
       const bind = receiver;
       for (const port of o.ports) {
         const endpoint = endpointOf(o, port, bind);
@@ -717,6 +738,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       void socket.close();
       throw error;
     }
+    this.#security?.start();
     return socket;
   }
 

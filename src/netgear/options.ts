@@ -74,8 +74,27 @@ export interface NetGearOptions {
    * @default {"lossless"}
    */
   delivery?: DeliveryMode;
-  /** Secure mode: 0 off, 1 StoneHouse, 2 IronHouse (not yet supported). @default {0} */
+  /**
+   * Secure mode (CURVE encryption and authentication): `0` off, `1` StoneHouse (any server
+   * holding the folder's keys may connect), `2` IronHouse (only servers whose public key is a
+   * `*.key` file in `public_keys`). Both ends need the same level and the same key folder.
+   * @default {0}
+   */
   secureMode?: 0 | 1 | 2;
+  /**
+   * Secure mode: the folder holding the keys, as `<customCertLocation>/.vidgear/keys`. It must
+   * exist. Where it holds no keys yet, new ones are made (copy them to every peer).
+   * @default {the home folder}
+   */
+  customCertLocation?: string;
+  /** Secure mode, sender only: make new keys at start, replacing the folder's. @default {false} */
+  overwriteCert?: boolean;
+  /**
+   * Secure mode, receiver only (tcp): the IP addresses servers may connect from, e.g.
+   * `["127.0.0.1", "192.168.1.20"]`. vidgear allows only the receiver's own address.
+   * @default {undefined (any address)}
+   */
+  allowedAddresses?: readonly string[];
   /** JPEG-compress outgoing frames: true (BGR) or the frames' colourspace. @default {false} */
   jpegCompression?: boolean | JpegColorspace;
   /** JPEG quality, 10 to 100. @default {90} */
@@ -127,6 +146,14 @@ export interface ResolvedOptions {
   jpegFastupsample: boolean;
   /** The sender's header encoding. */
   headerFormat: HeaderFormat;
+  /** `0` off, `1` StoneHouse, `2` IronHouse. */
+  secureMode: 0 | 1 | 2;
+  /** The key folder's location, when given. */
+  certLocation: string | undefined;
+  /** Sender: make new keys at start. */
+  overwriteCert: boolean;
+  /** Receiver: the addresses servers may connect from, when limited. */
+  allowedAddresses: readonly string[] | undefined;
 }
 
 /** Outgoing JPEG settings. */
@@ -151,6 +178,9 @@ const ALIASES: Record<string, keyof NetGearOptions> = {
   subscriber_timeout: "subscriberTimeout",
   liveness_timeout: "livenessTimeout",
   secure_mode: "secureMode",
+  custom_cert_location: "customCertLocation",
+  overwrite_cert: "overwriteCert",
+  allowed_addresses: "allowedAddresses",
   jpeg_compression: "jpegCompression",
   jpeg_compression_quality: "jpegCompressionQuality",
   jpeg_compression_fastdct: "jpegCompressionFastdct",
@@ -175,6 +205,9 @@ const KEYS: Record<keyof NetGearOptions, Kind> = {
   livenessTimeout: "number",
   delivery: "special",
   secureMode: "special",
+  customCertLocation: "string",
+  overwriteCert: "boolean",
+  allowedAddresses: "special",
   jpegCompression: "special",
   jpegCompressionQuality: "number",
   jpegCompressionFastdct: "boolean",
@@ -336,8 +369,24 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     );
   }
   const secureMode = given.secureMode ?? 0;
-  if (secureMode !== 0) {
-    fail("Secure mode is not available yet in this version: use secureMode 0");
+  if (secureMode !== 0 && secureMode !== 1 && secureMode !== 2) {
+    throw new RangeError(
+      `Cannot use secureMode ${
+        JSON.stringify(secureMode)
+      }: use 0 (off), 1 (StoneHouse) or 2 (IronHouse)`,
+    );
+  }
+  const allowedAddresses = checkAllowedAddresses(given.allowedAddresses);
+  if (allowedAddresses !== undefined) {
+    if (secureMode === 0) {
+      fail("Cannot use allowedAddresses without secure mode: set secureMode 1 or 2");
+    }
+    if (!receiveMode) {
+      fail("Cannot use allowedAddresses on a sender: it limits who may connect to a receiver");
+    }
+    if (protocol === "ipc") {
+      fail("Cannot use allowedAddresses with ipc (ipc peers have no address): use tcp");
+    }
   }
   const headerFormat = given.headerFormat ?? "json";
   if (headerFormat !== "json" && headerFormat !== "msgpack") {
@@ -392,7 +441,26 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     jpegFastdct: fastdct,
     jpegFastupsample: fastupsample,
     headerFormat,
+    secureMode,
+    certLocation: given.customCertLocation as string | undefined,
+    overwriteCert: (given.overwriteCert as boolean | undefined) ?? false,
+    allowedAddresses,
   };
+}
+
+function checkAllowedAddresses(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) || value.length === 0 ||
+    !value.every((address) => typeof address === "string" && address.trim() !== "")
+  ) {
+    throw new TypeError(
+      `Cannot use allowedAddresses ${
+        JSON.stringify(value)
+      }: give a non-empty list of IP addresses, e.g. ["127.0.0.1"]`,
+    );
+  }
+  return Object.freeze(value.map((address: string) => address.trim()));
 }
 
 /** The endpoint of one port: `protocol://address:port` (ipc too: the port follows the path). */

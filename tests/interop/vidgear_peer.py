@@ -5,8 +5,9 @@ Written from /work/shared/spec/netgear-protocol.md and
 /work/shared/reference/vidgear-netgear-facts.md (sections 0-3, 5, 12). No vidgear code was used.
 It plays vidgear's side of the wire: the same socket types, socket options, bind/connect roles,
 endpoint strings, JSON header keys (same order, written with Python's default json.dumps, as
-pyzmq's send_json does), the same reply strings and the same terminate behaviour. It does NOT
-do JPEG (no simplejpeg here), secure mode (CURVE) or SSH tunnels.
+pyzmq's send_json does), the same reply strings and the same terminate behaviour, and secure mode
+(--secure 1|2: CURVE with vidgear's key folder and a zmq.auth ThreadAuthenticator, facts 6). It
+does NOT do JPEG (no simplejpeg here) or SSH tunnels.
 
 Run with Debian's Python (it has pyzmq + numpy):  /usr/bin/python3 vidgear_peer.py server|client ...
 
@@ -69,8 +70,12 @@ import sys
 import threading
 import time
 
+import shutil
+
 import numpy as np
 import zmq
+import zmq.auth
+from zmq.auth.thread import ThreadAuthenticator
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -238,6 +243,70 @@ class Deadline:
         time.sleep(min(ms / 1000.0, max(0.0, self.end - time.monotonic())))
 
 
+# ----------------------------------------------------------------------------- secure mode
+
+
+def key_dirs(location):
+    """vidgear's key folder (facts 6): <base>/.vidgear/keys/{public_keys,private_keys}, base ~."""
+    base = os.path.abspath(location) if location else os.path.expanduser("~")
+    if os.path.basename(base) != ".vidgear":
+        base = os.path.join(base, ".vidgear")
+    keys = os.path.join(base, "keys")
+    return os.path.join(keys, "public_keys"), os.path.join(keys, "private_keys")
+
+
+def ensure_keys(public_dir, private_dir, overwrite):
+    """vidgear's generate_auth_certificates, without its mismatch bug: pyzmq's create_certificates
+    into private_keys, then the *.key files moved to public_keys."""
+    names = [os.path.join(public_dir, "server.key"), os.path.join(public_dir, "client.key"),
+             os.path.join(private_dir, "server.key_secret"),
+             os.path.join(private_dir, "client.key_secret")]
+    if not overwrite and all(os.path.isfile(n) for n in names):
+        return
+    for d in (public_dir, private_dir):
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+        os.makedirs(d)
+    for name in ("server", "client"):
+        public_file, _ = zmq.auth.create_certificates(private_dir, name)
+        shutil.move(public_file, os.path.join(public_dir, os.path.basename(public_file)))
+
+
+class Secure:
+    """CURVE as vidgear sets it up: a ThreadAuthenticator on both ends (only the receiver's
+    matters) allowing the peer's own `address` only, StoneHouse = any key, IronHouse = every
+    *.key in public_keys. The receiver is the CURVE server, the sender the CURVE client."""
+
+    def __init__(self, ctx, a, receiver):
+        self.public_dir, self.private_dir = key_dirs(a.cert_location)
+        ensure_keys(self.public_dir, self.private_dir, a.overwrite_cert and not receiver)
+        self.auth = ThreadAuthenticator(ctx)
+        self.auth.start()
+        self.auth.allow(str(a.address))
+        if a.secure == 2:
+            self.auth.configure_curve(domain="*", location=self.public_dir)
+        else:
+            self.auth.configure_curve(domain="*", location=zmq.auth.CURVE_ALLOW_ANY)
+        own = "server" if receiver else "client"
+        self.public, self.secret = zmq.auth.load_certificate(
+            os.path.join(self.private_dir, own + ".key_secret"))
+        self.server_key = None
+        if not receiver:
+            self.server_key, _ = zmq.auth.load_certificate(
+                os.path.join(self.public_dir, "server.key"))
+
+    def apply(self, s):
+        s.curve_secretkey = self.secret
+        s.curve_publickey = self.public
+        if self.server_key is None:
+            s.curve_server = True
+        else:
+            s.curve_serverkey = self.server_key
+
+    def stop(self):
+        self.auth.stop()
+
+
 # ----------------------------------------------------------------------------- server (sender)
 
 
@@ -265,6 +334,7 @@ class Server:
         self.replies = 0
         self.timeouts = 0
         self.endpoints = [endpoint(a.protocol, a.address, p) for p in self.ports]
+        self.secure = Secure(self.ctx, a, receiver=False) if a.secure else None
         self._open(first=True)
 
     def _open(self, first):
@@ -278,6 +348,8 @@ class Server:
                 s.setsockopt(zmq.REQ_CORRELATE, 1)
             if self.p == 2:
                 s.set_hwm(1)
+            if self.secure:
+                self.secure.apply(s)
         for ep in self.endpoints:
             s.connect(ep)
         self.sock = s
@@ -360,6 +432,7 @@ class Server:
     def run(self):
         a = self.a
         emit({"event": "ready", "role": "server", "pattern": self.p, "protocol": a.protocol,
+              "secure": a.secure,
               "endpoints": self.endpoints, "multiserver": a.multiserver,
               "multiclient": a.multiclient, "bidirectional": a.bidirectional, "seed": self.seed,
               "pid": os.getpid()})
@@ -463,6 +536,8 @@ class Server:
             term = self._terminate()
             emit(term)
         self._close_sock()
+        if self.secure:
+            self.secure.stop()
         self.ctx.destroy(linger=0)
         done = {"event": "done", "role": "server", "reason": reason, "sent": self.sent,
                 "replies": self.replies, "timeouts": self.timeouts,
@@ -499,14 +574,18 @@ class Client:
         self.return_json = json.loads(a.return_json) if a.return_json is not None else None
         self.return_shape = parse_shape(a.return_array_shape) if a.return_array_shape else None
         self.sock = None
-        self._open()
+        self.secure = Secure(self.ctx, a, receiver=True) if a.secure else None
+        self._open(first=True)
 
-    def _open(self):
+    def _open(self, first=False):
         sock_type = {0: zmq.PAIR, 1: zmq.REP, 2: zmq.SUB}[self.p]
         s = self.ctx.socket(sock_type)
         if self.p == 2:
             s.set_hwm(1)
             s.setsockopt_string(zmq.SUBSCRIBE, "")
+        if first and self.secure:
+            # vidgear's rebound sockets are plain (facts 2.4): CURVE on the first one only
+            self.secure.apply(s)
         for ep in self.endpoints:
             # a rebind right after a linger-0 close may briefly see EADDRINUSE: retry for 2 s
             until = time.monotonic() + 2.0
@@ -678,6 +757,7 @@ class Client:
     def run(self):
         a = self.a
         emit({"event": "ready", "role": "client", "pattern": self.p, "protocol": a.protocol,
+              "secure": a.secure,
               "endpoints": self.endpoints, "multiserver": a.multiserver,
               "multiclient": a.multiclient, "bidirectional": a.bidirectional,
               "system_id": self.system_id, "pid": os.getpid()})
@@ -730,6 +810,8 @@ class Client:
 
     def finish(self, reason, code):
         self._close_sock()
+        if self.secure:
+            self.secure.stop()
         self.ctx.destroy(linger=0)
         if code == EXIT_OK and self.errors:
             code = EXIT_PROTOCOL
@@ -769,6 +851,12 @@ def build_parser():
                             "multi-server mode; client: reply 'port' in multi-client mode)")
         p.add_argument("--seed", type=int, default=None,
                        help="frame formula seed (default: see file header)")
+        p.add_argument("--secure", type=int, choices=[0, 1, 2], default=0,
+                       help="secure mode: 1 StoneHouse, 2 IronHouse (vidgear's secure_mode)")
+        p.add_argument("--cert-location", default=None,
+                       help="secure mode: base of .vidgear/keys (vidgear's custom_cert_location)")
+        p.add_argument("--overwrite-cert", action="store_true",
+                       help="secure mode, server: make new keys first (vidgear's overwrite_cert)")
 
     s = sub.add_parser("server", help="the sender (connects)")
     common(s)
