@@ -221,15 +221,76 @@ Deno.test("bad command lines exit 2 naming the mistake, before opening anything"
   });
 });
 
-Deno.test("keys says it is not available in this build yet", async () => {
-  const [keys, help] = await Promise.all([
-    runCli(["keys", "--out", "k"]),
-    runCli(["demo", "--help"]),
-  ]);
-  assert.equal(keys.code, 1, keys.stderr);
-  assert.match(keys.stderr, /not available in this build yet/);
-  assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: netgear demo/);
+Deno.test("keys makes a vidgear key folder once, keeps it, and replaces it with --overwrite", async () => {
+  const base = await Deno.makeTempDir({ prefix: "netgear-cli-keys-" });
+  try {
+    const first = await runCli(["keys", base, "--json"]);
+    assert.equal(first.code, 0, first.stderr);
+    const made = JSON.parse(first.stdout);
+    assert.equal(made.generated, true);
+    assert.equal(made.path, `${base}/.vidgear/keys`);
+    for (
+      const file of [
+        "public_keys/server.key",
+        "public_keys/client.key",
+        "private_keys/server.key_secret",
+        "private_keys/client.key_secret",
+      ]
+    ) {
+      assert.ok(Deno.statSync(`${made.path}/${file}`).isFile, file);
+    }
+    const again = JSON.parse((await runCli(["keys", base, "--json"])).stdout);
+    assert.equal(again.generated, false);
+    assert.equal(again.serverPublicKey, made.serverPublicKey);
+    const replaced = await runCli(["keys", base, "--overwrite"]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stdout, /^made: /);
+    assert.doesNotMatch(
+      replaced.stdout,
+      new RegExp(made.serverPublicKey.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+    );
+    const missing = await runCli(["keys", `${base}/nowhere`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no such folder; create it first/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("send and recv stream in secure mode with keys from netgear keys, and refuse a plaintext sender", async () => {
+  const base = await Deno.makeTempDir({ prefix: "netgear-cli-secure-" });
+  try {
+    assert.equal((await runCli(["keys", base])).code, 0);
+    const [port, plainPort] = freePorts(2);
+    const secure = ["--secure=2", `--keys=${base}`, "--address=127.0.0.1"];
+    const recv = new Cli([
+      "recv",
+      `--ports=${port},${plainPort}`,
+      "--json",
+      "--liveness=8",
+      ...secure,
+    ]);
+    await recv.waitFor(/listening on/);
+    const [sent, plain] = await Promise.all([
+      runCli(["send", `--port=${port}`, "--frames=10", "--size=64x48", "--no-realtime", ...secure]),
+      runCli(
+        ["send", `--port=${plainPort}`, "--frames=1", "--size=64x48", "--address=127.0.0.1"],
+        60_000,
+      ),
+    ]);
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.equal(plain.code, 1, "a plaintext sender gets no answer from a secure receiver");
+    assert.match(plain.stderr, /no frame was answered/);
+    const result = await recv.finish();
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as RecvSummary & { refused: Record<string, number> };
+    assert.equal(summary.servers.find((s) => s.port === port)?.frames, 10);
+    assert.equal(summary.servers.find((s) => s.port === plainPort)?.frames, 0);
+    const refused = Object.values(summary.refused).reduce((a, b) => a + b, 0);
+    assert.ok(refused >= 1, `refused: ${JSON.stringify(summary.refused)}`);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
 });
 
 Deno.test("demo streams two synthetic servers, prints the live page's URL, writes snapshots and exits 0", async () => {

@@ -101,39 +101,3 @@ export function defineCommand(definition: CommandDefinition): Command {
     },
   };
 }
-
-/** A feature this build does not have yet: the CLI says so and exits with code 1. */
-export class NotAvailableError extends Error {
-  /** Creates the error; `message` says what is missing and what to use meanwhile. */
-  constructor(message: string) {
-    super(message);
-    this.name = "NotAvailableError";
-  }
-}
-
-/**
- * A command announced in the help but not yet part of this build: `--help` describes it,
- * anything else explains that it is not available (exit code 1).
- */
-export function unavailableCommand(
-  name: string,
-  summary: string,
-  reason: string,
-): Command {
-  const help = () =>
-    [`Usage: netgear ${name} [options]`, "", summary, "", `Not available yet: ${reason}`]
-      .join("\n");
-  return {
-    name,
-    summary: `${summary} (not available in this build yet)`,
-    help,
-    run(args, context) {
-      if (args.includes("--help") || args.includes("-h")) {
-        context.out(help());
-        return Promise.resolve(0);
-      }
-      context.err(`netgear ${name}: not available in this build yet: ${reason}`);
-      return Promise.resolve(1);
-    },
-  };
-}

@@ -6,8 +6,9 @@
  */
 
 import { UsageError } from "./args.ts";
-import { type CliContext, type Command, NotAvailableError, unavailableCommand } from "./command.ts";
+import type { CliContext, Command } from "./command.ts";
 import { demoCommand } from "./demo.ts";
+import { keysCommand } from "./keys.ts";
 import { recvCommand } from "./recv.ts";
 import { sendCommand } from "./send.ts";
 import { VERSION } from "./version.ts";
@@ -17,12 +18,7 @@ export const COMMANDS: readonly Command[] = [
   sendCommand,
   recvCommand,
   demoCommand,
-  // TODO(#4): replace with a defineCommand() writing a CURVE key pair once secure mode lands.
-  unavailableCommand(
-    "keys",
-    "Generate the key pairs of NetGear's secure mode",
-    "secure mode is not in this build yet",
-  ),
+  keysCommand,
 ];
 
 /** Exit code for a mistake on the command line. */
@@ -112,10 +108,6 @@ export async function main(
       context.err(`${prefix}: ${error.message}`);
       context.err(`Run "${prefix} --help" for usage.`);
       return USAGE_EXIT_CODE;
-    }
-    if (error instanceof NotAvailableError) {
-      context.err(`${prefix}: not available in this build yet: ${error.message}`);
-      return 1;
     }
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       context.err(

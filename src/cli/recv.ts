@@ -12,7 +12,14 @@ import { startViewer } from "../viewer/mod.ts";
 import { formatBytes, formatMessage, jsonSafe } from "./format.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
 import { type FrameDisplay, SnapshotWriter } from "./snapshots.ts";
-import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
+import {
+  multiserverOption,
+  OUTPUT_OPTIONS,
+  PATTERN_OPTION,
+  SECURE_OPTIONS,
+  type SecureSettings,
+  secureSettings,
+} from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { averageFps, FrameTally } from "./tally.ts";
 import {
@@ -42,6 +49,8 @@ export interface RecvSettings {
   readonly duration: number | undefined;
   /** Seconds of silence after which a server counts as gone (0: never). */
   readonly liveness: number;
+  /** Secure mode and the key folder. */
+  readonly secure: SecureSettings;
   /** The browser viewer's `hostname` and `port`, if asked for. */
   readonly view: { hostname: string; port: number } | undefined;
   /** Multi-server mode. */
@@ -99,6 +108,8 @@ export interface RecvSummary {
   readonly drops: number;
   /** The drops by reason. */
   readonly dropped: Readonly<Record<string, number>>;
+  /** Secure mode: connections refused, by reason (unknown key, plaintext, …). */
+  readonly refused: Readonly<Record<string, number>>;
   /** Servers that fell silent past `--liveness`. */
   readonly timeouts: number;
   /** Rebinds after silence (single-server patterns 0 and 1). */
@@ -133,6 +144,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     multiserver,
     logging: values.logging === true,
     quiet: values.quiet === true,
+    secure: secureSettings(values),
   };
 }
 
@@ -176,6 +188,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       multiserverMode: settings.multiserver,
       livenessTimeout: settings.liveness,
       logging: settings.logging,
+      ...settings.secure,
       onServerEvent: (event) => {
         if (event.type === "leave") {
           for (const display of displays) display.remove(String(event.port));
@@ -292,6 +305,7 @@ function summarize(
     bytes: servers.reduce((sum, s) => sum + s.bytes, 0),
     drops: Object.values(stats.dropped).reduce((a, b) => a + b, 0),
     dropped: stats.dropped,
+    refused: stats.refused,
     timeouts: servers.filter((s) => s.timedOut).length,
     rebinds: stats.rebinds,
     servers,
@@ -378,6 +392,8 @@ export const recvCommand: Command = defineCommand({
       description: "A server silent this long (or never heard from) has gone; 0: never",
     },
     multiserverOption("Multi-server mode: one port per server"),
+    ...SECURE_OPTIONS,
+    ...SECURE_OPTIONS,
     ...OUTPUT_OPTIONS,
   ],
   examples: [

@@ -15,7 +15,14 @@ import {
 import type { ParsedCommandLine } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
-import { multiserverOption, OUTPUT_OPTIONS, PATTERN_OPTION } from "./shared_options.ts";
+import {
+  multiserverOption,
+  OUTPUT_OPTIONS,
+  PATTERN_OPTION,
+  SECURE_OPTIONS,
+  type SecureSettings,
+  secureSettings,
+} from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { FrameTally } from "./tally.ts";
 import {
@@ -57,6 +64,8 @@ export interface SendSettings {
   readonly fps: number | undefined;
   /** `[width, height]`. */
   readonly size: [number, number] | undefined;
+  /** Secure mode and the key folder. */
+  readonly secure: SecureSettings;
   /** Pace files and patterns like a camera. */
   readonly realtime: boolean;
   /** JPEG quality when compressing. */
@@ -95,6 +104,7 @@ export function sendSettings({ values, positionals }: ParsedCommandLine): SendSe
     multiserver,
     logging: values.logging === true,
     quiet: values.quiet === true,
+    secure: secureSettings(values),
   };
 }
 
@@ -151,6 +161,7 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
     logging: settings.logging,
     jpegCompression: settings.jpegQuality !== undefined,
     jpegCompressionQuality: settings.jpegQuality,
+    ...settings.secure,
   });
   const target = `${server.options.protocol}://${server.options.address}:${settings.port}`;
   context.err(
@@ -182,7 +193,16 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
       interrupt.interrupted ? "interrupted" : "done"
     }: ${sent.frames} frames sent, ${lost} lost`,
   );
-  return interrupt.interrupted ? INTERRUPTED_EXIT_CODE : 0;
+  if (interrupt.interrupted) return INTERRUPTED_EXIT_CODE;
+  if (sent.frames > 0 && lost >= sent.frames) {
+    // Pattern 1 knows what arrived: nothing did. Say so rather than end as if it had worked.
+    context.err(
+      "netgear send: no frame was answered: is the receiver running on that address and port, " +
+        "with the same --pattern and --secure settings (and a key folder that knows this sender)?",
+    );
+    return 1;
+  }
+  return 0;
 }
 
 function describeSource(source: "synthetic" | CaptureSource): string {
@@ -262,6 +282,8 @@ export const sendCommand: Command = defineCommand({
       description: "JPEG-compress frames (quality 10-100, default 90)",
     },
     multiserverOption("Multi-server mode: the client tells servers apart by port"),
+    ...SECURE_OPTIONS,
+    ...SECURE_OPTIONS,
     ...OUTPUT_OPTIONS,
   ],
   examples: [
