@@ -1075,11 +1075,10 @@ function toParts(message: Message): Uint8Array[] {
 
 function copyOut(data: Deno.PointerValue, size: number): Uint8Array {
   if (size === 0 || data === null) return new Uint8Array(0);
-  // One copy, straight out of libzmq's buffer into memory V8 owns (measured faster than
-  // ArrayBuffer.prototype.slice and UnsafePointerView.copyInto for 921,600 bytes).
-  const out = new Uint8Array(size);
-  out.set(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(data, size)));
-  return out;
+  // One copy, straight out of libzmq's buffer into memory V8 owns. The typed-array copy
+  // constructor allocates without zero-filling first; `new Uint8Array(size)` + `set()` paid a
+  // memset as large as the copy (perf: memset 25% of the receiver's user time, memmove 24%).
+  return new Uint8Array(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(data, size)));
 }
 
 /** Discards the wake-ups queued on a socket's pipe, using `msg` as scratch. */
