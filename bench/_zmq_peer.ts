@@ -1,5 +1,6 @@
 // One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
+// Roles pull-leased and sub-leased receive with receiveLeased() (no copy) instead of receive().
 import { Socket } from "../src/zmq/mod.ts";
 
 const [role, endpoint, sizeText, countText] = Deno.args;
@@ -9,21 +10,30 @@ const print = (value: unknown) => console.log(JSON.stringify(value));
 
 switch (role) {
   case "pull":
-  case "sub": {
-    await using socket = new Socket(role === "pull" ? "PULL" : "SUB");
+  case "sub":
+  case "pull-leased":
+  case "sub-leased": {
+    const subscriber = role.startsWith("sub");
+    await using socket = new Socket(subscriber ? "SUB" : "PULL");
     socket.receiveHighWaterMark = 1000;
-    if (role === "sub") socket.subscribe();
+    if (subscriber) socket.subscribe();
+    const receive = role.endsWith("leased")
+      ? async () => {
+        using message = await socket.receiveLeased({ timeout: 30_000 });
+        return message.parts[0].byteLength;
+      }
+      : async () => (await socket.receive({ timeout: 30_000 }))[0].byteLength;
     socket.bind(endpoint);
     print({ ready: socket.lastEndpoint });
     let received = 0;
     let bytes = 0;
     let start = 0;
     for (;;) {
-      const [part] = await socket.receive({ timeout: 30_000 });
+      const size = await receive();
       if (received === 0) start = performance.now();
-      if (part.byteLength === 1) break; // the end marker
+      if (size === 1) break; // the end marker
       received++;
-      bytes += part.byteLength;
+      bytes += size;
     }
     const seconds = (performance.now() - start) / 1000;
     print({ received, seconds, msgsPerSec: received / seconds, mbPerSec: bytes / seconds / 1e6 });

@@ -41,6 +41,8 @@ const SYMBOLS = {
   zmq_msg_data: { parameters: ["buffer" /* zmq_msg_t *msg */], result: "pointer" },
   zmq_msg_more: { parameters: ["buffer" /* const zmq_msg_t *msg */], result: "i32" },
   zmq_msg_close: { parameters: ["buffer" /* zmq_msg_t *msg */], result: "i32" },
+  // zmq_msg_t *dest, zmq_msg_t *src
+  zmq_msg_move: { parameters: ["buffer", "buffer"], result: "i32" },
   // zmq_msg_t *msg, const char *property
   zmq_msg_gets: { parameters: ["buffer", "buffer"], result: "pointer" },
 

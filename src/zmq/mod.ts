@@ -21,6 +21,7 @@
  */
 
 export { Context, type ContextOptions } from "./context.ts";
+export { LeasedMessage } from "./lease.ts";
 export {
   type Message,
   type MessagePart,

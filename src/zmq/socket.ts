@@ -19,6 +19,7 @@ import { Context } from "./context.ts";
 import { DONTWAIT, MonitorEvent, Opt, PollEvent, SNDMORE, SocketType } from "./constants.ts";
 import type { SocketTypeName } from "./constants.ts";
 import { errorCode, ZmqError } from "./errors.ts";
+import { type LeaseBudget, LeaseCollector, type LeasedMessage } from "./lease.ts";
 import {
   cString,
   lastErrno,
@@ -182,6 +183,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   #inlineWait = 1;
   #inlineSkip = 0;
   #inlineBackoff = 0;
+  #leases: LeaseBudget = { held: 0, limit: 64 * 1024 * 1024 };
   /** When true, {@link Socket.peerAddress} is read from every received message. */
   recordPeerAddress = false;
 
@@ -287,7 +289,29 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    * @throws {ZmqError} `EAGAIN` on timeout, `EBUSY` when another receive is pending, `EBADF`
    * when the socket is closed (also when it closes while waiting).
    */
-  async receive(options: OperationOptions = {}): Promise<Uint8Array[]> {
+  receive(options: OperationOptions = {}): Promise<Uint8Array[]> {
+    return this.#receive(options, null);
+  }
+
+  /**
+   * Receives the next message without copying its large parts: they are views of libzmq's own
+   * memory, valid until {@link LeasedMessage.release} (declare the result with `using`). Parts
+   * under 32 KiB, and any part that would take the socket's leases past
+   * {@link Socket.leaseBudget}, are copied as {@link Socket.receive} does.
+   *
+   * @throws {ZmqError} As {@link Socket.receive}.
+   */
+  async receiveLeased(options: OperationOptions = {}): Promise<LeasedMessage> {
+    const lease = new LeaseCollector(this.#leases);
+    try {
+      return lease.finish(await this.#receive(options, lease));
+    } catch (error) {
+      lease.abandon();
+      throw error;
+    }
+  }
+
+  async #receive(options: OperationOptions, lease: LeaseCollector | null): Promise<Uint8Array[]> {
     if (this.#closed) throw closedError("receive");
     if (this.#receiving) {
       throw new ZmqError(
@@ -297,14 +321,14 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     }
     const timeout = checkTimeout(options.timeout ?? this.#receiveTimeout, "timeout");
     if (this.#waiters.size === 0 && !this.#inFlight) {
-      const parts = this.#tryReceive() ??
-        (this.#waitInline(PollEvent.IN, timeout) ? this.#tryReceive() : null);
+      const parts = this.#tryReceive(lease) ??
+        (this.#waitInline(PollEvent.IN, timeout) ? this.#tryReceive(lease) : null);
       if (parts) return parts;
     }
     this.#receiving = true;
     return await this.#await<Uint8Array[]>(PollEvent.IN, timeout, options.signal, {
       attempt: (resolve) => {
-        const parts = this.#tryReceive();
+        const parts = this.#tryReceive(lease);
         return parts !== null && (resolve(parts), true);
       },
       expire: (_, reject) =>
@@ -472,6 +496,27 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     this.#inlineWait = value;
     this.#inlineSkip = 0;
     this.#inlineBackoff = 0;
+  }
+
+  /**
+   * Most bytes the socket's unreleased {@link LeasedMessage}s may hold in libzmq's memory; past
+   * it, {@link Socket.receiveLeased} copies parts instead of leasing them.
+   * @default {67108864} (64 MiB)
+   */
+  get leaseBudget(): number {
+    return this.#leases.limit;
+  }
+  set leaseBudget(value: number) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`Cannot set leaseBudget to ${value}: use a whole number of bytes >= 0`);
+    }
+    this.#leases.limit = value;
+  }
+
+  /** Bytes that unreleased {@link LeasedMessage}s of this socket hold (including pinned parts
+   * whose buffers were transferred away). */
+  get leasedBytes(): number {
+    return this.#leases.held;
   }
 
   /** Milliseconds unsent messages are kept after close (`ZMQ_LINGER`); -1 without limit.
@@ -780,7 +825,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     return true;
   }
 
-  #tryReceive(): Uint8Array[] | null {
+  #tryReceive(lease: LeaseCollector | null): Uint8Array[] | null {
     const lib = zmq();
     const msg = this.#msg;
     let size = lib.zmq_msg_recv(msg, this.#handle, DONTWAIT);
@@ -793,8 +838,9 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     }
     const parts: Uint8Array[] = [];
     for (;;) {
-      parts.push(copyOut(lib.zmq_msg_data(msg), size));
-      if (lib.zmq_msg_more(msg) === 0) return parts;
+      const more = lib.zmq_msg_more(msg) !== 0; // read first: a lease moves the part out of msg
+      parts.push(lease?.take(msg, size) ?? copyOut(lib.zmq_msg_data(msg), size));
+      if (!more) return parts;
       // The remaining parts of a message arrive together with its first.
       size = lib.zmq_msg_recv(msg, this.#handle, DONTWAIT);
       if (size < 0) throw lastError(`Cannot receive part ${parts.length + 1}`);
