@@ -1,6 +1,7 @@
 // One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
-// Roles pull-leased and sub-leased receive with receiveLeased() (no copy) instead of receive().
+// Roles ending in -zerocopy copy nothing, like pyzmq's copy=False: receivers use receiveLeased(),
+// senders send a SharedArrayBuffer with { zeroCopy: true }.
 import { Socket } from "../src/zmq/mod.ts";
 
 const [role, endpoint, sizeText, countText] = Deno.args;
@@ -11,13 +12,13 @@ const print = (value: unknown) => console.log(JSON.stringify(value));
 switch (role) {
   case "pull":
   case "sub":
-  case "pull-leased":
-  case "sub-leased": {
+  case "pull-zerocopy":
+  case "sub-zerocopy": {
     const subscriber = role.startsWith("sub");
     await using socket = new Socket(subscriber ? "SUB" : "PULL");
     socket.receiveHighWaterMark = 1000;
     if (subscriber) socket.subscribe();
-    const receive = role.endsWith("leased")
+    const receive = role.endsWith("zerocopy")
       ? async () => {
         using message = await socket.receiveLeased({ timeout: 30_000 });
         return message.parts[0].byteLength;
@@ -40,14 +41,19 @@ switch (role) {
     break;
   }
   case "push":
-  case "pub": {
-    await using socket = new Socket(role === "push" ? "PUSH" : "PUB");
+  case "pub":
+  case "push-zerocopy":
+  case "pub-zerocopy": {
+    const publisher = role.startsWith("pub");
+    const zeroCopy = role.endsWith("zerocopy");
+    await using socket = new Socket(publisher ? "PUB" : "PUSH");
     socket.sendHighWaterMark = 1000;
-    if (role === "pub") socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
+    if (publisher) socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
     socket.connect(endpoint);
-    if (role === "pub") await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
-    const message = new Uint8Array(size).fill(7);
-    for (let i = 0; i < count; i++) await socket.send(message);
+    if (publisher) await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
+    const message = new Uint8Array(zeroCopy ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+    message.fill(7);
+    for (let i = 0; i < count; i++) await socket.send(message, { zeroCopy });
     await socket.send(new Uint8Array(1));
     print({ sent: count });
     break;

@@ -27,6 +27,7 @@ export {
   type MessagePart,
   type MonitorEventRecord,
   type OperationOptions,
+  type SendOptions,
   Socket,
   SocketMonitor,
   type SocketOptions,

@@ -20,6 +20,7 @@ import { DONTWAIT, MonitorEvent, Opt, PollEvent, SNDMORE, SocketType } from "./c
 import type { SocketTypeName } from "./constants.ts";
 import { errorCode, ZmqError } from "./errors.ts";
 import { type LeaseBudget, LeaseCollector, type LeasedMessage } from "./lease.ts";
+import { ZERO_COPY_MIN_BYTES, ZeroCopySends } from "./_zero_copy.ts";
 import {
   cString,
   lastErrno,
@@ -46,6 +47,20 @@ export interface OperationOptions {
    * @default {the socket's sendTimeout / receiveTimeout}
    */
   timeout?: number;
+}
+
+/** Options of one {@link Socket.send} call. */
+export interface SendOptions extends OperationOptions {
+  /**
+   * Hands parts of 32 KiB and up to libzmq without copying them. libzmq then reads them while
+   * it sends, which can be after `send()` resolves, so the socket takes them over:
+   * - a part over an `ArrayBuffer` has that buffer transferred (as `postMessage` does): your
+   *   view of it reads as empty afterwards;
+   * - a part over a `SharedArrayBuffer` is shared: it stays readable, and the socket keeps it
+   *   alive until libzmq is done with it. Writing to it meanwhile may change what is sent.
+   * @default {false}
+   */
+  zeroCopy?: boolean;
 }
 
 /** Options of a new {@link Socket}. */
@@ -184,6 +199,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   #inlineSkip = 0;
   #inlineBackoff = 0;
   #leases: LeaseBudget = { held: 0, limit: 64 * 1024 * 1024 };
+  #zeroCopy = new ZeroCopySends();
   /** When true, {@link Socket.peerAddress} is read from every received message. */
   recordPeerAddress = false;
 
@@ -255,9 +271,10 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    *
    * @throws {ZmqError} `EAGAIN` on timeout, `EBUSY` when another send is pending, `EBADF` when
    * closed, `EFSM` when the socket's pattern forbids sending now.
+   * @throws {TypeError} With `zeroCopy`, for a part whose buffer was already transferred.
    */
-  async send(message: Message, options: OperationOptions = {}): Promise<void> {
-    const parts = toParts(message);
+  async send(message: Message, options: SendOptions = {}): Promise<void> {
+    let parts = toParts(message);
     if (this.#closed) throw closedError("send");
     if (this.#sending) {
       throw new ZmqError(
@@ -266,14 +283,16 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       );
     }
     const timeout = checkTimeout(options.timeout ?? this.#sendTimeout, "timeout");
+    let memories: ArrayBufferLike[] | undefined;
+    if (options.zeroCopy) [parts, memories] = takeOver(parts);
     // Fast path: nothing waits, and libzmq takes the message now (or within the inline wait).
     if (this.#waiters.size === 0 && !this.#inFlight) {
-      if (this.#trySend(parts)) return;
-      if (this.#waitInline(PollEvent.OUT, timeout) && this.#trySend(parts)) return;
+      if (this.#trySend(parts, memories)) return;
+      if (this.#waitInline(PollEvent.OUT, timeout) && this.#trySend(parts, memories)) return;
     }
     this.#sending = true;
     return await this.#await<void>(PollEvent.OUT, timeout, options.signal, {
-      attempt: (resolve) => this.#trySend(parts) && (resolve(), true),
+      attempt: (resolve) => this.#trySend(parts, memories) && (resolve(), true),
       expire: (_, reject) =>
         reject(
           new ZmqError("EAGAIN", `Cannot send: the peer took no message within ${timeout} ms`),
@@ -414,6 +433,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       }
       lib.zmq_msg_close(this.#msg);
       lib.zmq_close(this.#handle);
+      this.#zeroCopy.retire();
       if (this.#pipe) {
         lib.zmq_close(this.#pipe.reader);
         lib.zmq_close(this.#pipe.writer);
@@ -792,33 +812,23 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     this.#lastEndpoint = this.#getString(Opt.LAST_ENDPOINT, 1024);
   }
 
-  #trySend(parts: Uint8Array[]): boolean {
-    const lib = zmq();
+  /** Sends one part, without a copy when its memory was taken over. */
+  #sendPart(part: Uint8Array, memory: ArrayBufferLike | undefined, flags: number): number {
+    return memory
+      ? this.#zeroCopy.send(this.#handle, part, memory, flags)
+      : zmq().zmq_send(this.#handle, part, BigInt(part.byteLength), flags);
+  }
+
+  #trySend(parts: Uint8Array[], memories?: ArrayBufferLike[]): boolean {
     const last = parts.length - 1;
-    const first = parts[0];
-    if (
-      lib.zmq_send(
-        this.#handle,
-        first,
-        BigInt(first.byteLength),
-        last === 0 ? DONTWAIT : DONTWAIT | SNDMORE,
-      ) < 0
-    ) {
+    if (this.#sendPart(parts[0], memories?.[0], last === 0 ? DONTWAIT : DONTWAIT | SNDMORE) < 0) {
       if (errorCode(lastErrno()) === "EAGAIN") return false;
       throw lastError(`Cannot send on a ${this.type} socket`, sendAdvice);
     }
     // libzmq accepts a multipart message whole or not at all: once the first part is in,
     // the rest cannot be refused.
     for (let i = 1; i <= last; i++) {
-      const part = parts[i];
-      if (
-        lib.zmq_send(
-          this.#handle,
-          part,
-          BigInt(part.byteLength),
-          i === last ? DONTWAIT : DONTWAIT | SNDMORE,
-        ) < 0
-      ) {
+      if (this.#sendPart(parts[i], memories?.[i], i === last ? DONTWAIT : DONTWAIT | SNDMORE) < 0) {
         throw lastError(`Cannot send part ${i + 1} of ${last + 1}`);
       }
     }
@@ -1117,6 +1127,36 @@ function toParts(message: Message): Uint8Array[] {
     throw new TypeError("Cannot send an empty message: give at least one part");
   }
   return message.map(toBytes);
+}
+
+/**
+ * Takes over the memory of the large parts of a zero-copy send: transfers `ArrayBuffer`s (once
+ * each, however many parts share one), shares `SharedArrayBuffer`s.
+ */
+function takeOver(parts: Uint8Array[]): [Uint8Array[], ArrayBufferLike[]] {
+  // Read before any transfer: a view of a transferred buffer reads as empty.
+  const spans = parts.map((part) => [part.byteOffset, part.byteLength]);
+  const transferred = new Map<ArrayBufferLike, ArrayBuffer>();
+  parts.forEach((part, i) => {
+    const buffer = part.buffer;
+    if (!(buffer instanceof ArrayBuffer) || transferred.has(buffer)) return;
+    if (buffer.detached) {
+      throw new TypeError(
+        `Cannot send part ${i + 1} without a copy: its buffer was already transferred; ` +
+          "send a fresh buffer, or a SharedArrayBuffer to send the same bytes again",
+      );
+    }
+    if (part.byteLength >= ZERO_COPY_MIN_BYTES) transferred.set(buffer, buffer.transfer());
+  });
+  const memories: ArrayBufferLike[] = [];
+  const taken = parts.map((part, i) => {
+    const owned = transferred.get(part.buffer);
+    const [offset, length] = spans[i];
+    if (length >= ZERO_COPY_MIN_BYTES) memories[i] = owned ?? part.buffer;
+    // Small parts over a transferred buffer move with it.
+    return owned ? new Uint8Array(owned, offset, length) : part;
+  });
+  return [taken, memories];
 }
 
 function copyOut(data: Deno.PointerValue, size: number): Uint8Array {

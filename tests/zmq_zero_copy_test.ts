@@ -117,3 +117,50 @@ Deno.test("leased receives work across many messages and after the socket closes
   last[0].release();
   assert.equal(last[0].parts[0].byteLength, 0);
 });
+
+Deno.test("a zero-copy send transfers an ArrayBuffer and the peer gets every byte", async () => {
+  const [pull, push] = streamPair();
+  try {
+    const big = pattern(BIG, 4);
+    const header = big.subarray(0, 16); // a small part over the same buffer moves with it
+    await push.send([header, big], { zeroCopy: true });
+    assert.equal(big.byteLength, 0); // transferred: the sender's view reads as empty
+    const [gotHeader, gotBody] = await pull.receive({ timeout: 5000 });
+    assert.deepEqual(gotHeader, pattern(BIG, 4).subarray(0, 16));
+    assert.deepEqual(gotBody, pattern(BIG, 4));
+    await assert.rejects(push.send(big, { zeroCopy: true }), /already transferred/);
+  } finally {
+    await Promise.all([pull.close(), push.close()]);
+  }
+});
+
+Deno.test("a SharedArrayBuffer sent zero-copy many times stays readable and arrives intact", async () => {
+  const [pull, push] = streamPair();
+  try {
+    const shared = new Uint8Array(new SharedArrayBuffer(BIG));
+    shared.set(pattern(BIG, 5));
+    for (let i = 0; i < 40; i++) await push.send(shared, { zeroCopy: true });
+    for (let i = 0; i < 40; i++) {
+      using message = await pull.receiveLeased({ timeout: 5000 });
+      assert.deepEqual(message.parts[0], pattern(BIG, 5));
+    }
+    assert.equal(shared.byteLength, BIG);
+    assert.equal(shared[3], pattern(BIG, 5)[3]);
+  } finally {
+    await Promise.all([pull.close(), push.close()]);
+  }
+});
+
+Deno.test("closing right after zero-copy sends is safe, and the socket's memory is let go", async () => {
+  for (let round = 0; round < 5; round++) {
+    const pub = new Socket("PUB"); // no subscriber: libzmq drops each message at once
+    pub.bind(uniqueEndpoint("tcp"));
+    const shared = new Uint8Array(new SharedArrayBuffer(BIG)).fill(round);
+    for (let i = 0; i < 10; i++) await pub.send(shared, { zeroCopy: true });
+    const [pull, push] = streamPair();
+    push.linger = 0;
+    await push.send(pattern(BIG, round), { zeroCopy: true });
+    await Promise.all([pub.close(), push.close()]);
+    await pull.close();
+  }
+});
