@@ -1,5 +1,7 @@
 // One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
+// Roles ending in -zerocopy copy nothing, like pyzmq's copy=False: receivers use receiveLeased(),
+// senders send a SharedArrayBuffer with { zeroCopy: true }.
 import { Socket } from "../src/zmq/mod.ts";
 
 const [role, endpoint, sizeText, countText] = Deno.args;
@@ -9,35 +11,49 @@ const print = (value: unknown) => console.log(JSON.stringify(value));
 
 switch (role) {
   case "pull":
-  case "sub": {
-    await using socket = new Socket(role === "pull" ? "PULL" : "SUB");
+  case "sub":
+  case "pull-zerocopy":
+  case "sub-zerocopy": {
+    const subscriber = role.startsWith("sub");
+    await using socket = new Socket(subscriber ? "SUB" : "PULL");
     socket.receiveHighWaterMark = 1000;
-    if (role === "sub") socket.subscribe();
+    if (subscriber) socket.subscribe();
+    const receive = role.endsWith("zerocopy")
+      ? async () => {
+        using message = await socket.receiveLeased({ timeout: 30_000 });
+        return message.parts[0].byteLength;
+      }
+      : async () => (await socket.receive({ timeout: 30_000 }))[0].byteLength;
     socket.bind(endpoint);
     print({ ready: socket.lastEndpoint });
     let received = 0;
     let bytes = 0;
     let start = 0;
     for (;;) {
-      const [part] = await socket.receive({ timeout: 30_000 });
+      const size = await receive();
       if (received === 0) start = performance.now();
-      if (part.byteLength === 1) break; // the end marker
+      if (size === 1) break; // the end marker
       received++;
-      bytes += part.byteLength;
+      bytes += size;
     }
     const seconds = (performance.now() - start) / 1000;
     print({ received, seconds, msgsPerSec: received / seconds, mbPerSec: bytes / seconds / 1e6 });
     break;
   }
   case "push":
-  case "pub": {
-    await using socket = new Socket(role === "push" ? "PUSH" : "PUB");
+  case "pub":
+  case "push-zerocopy":
+  case "pub-zerocopy": {
+    const publisher = role.startsWith("pub");
+    const zeroCopy = role.endsWith("zerocopy");
+    await using socket = new Socket(publisher ? "PUB" : "PUSH");
     socket.sendHighWaterMark = 1000;
-    if (role === "pub") socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
+    if (publisher) socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
     socket.connect(endpoint);
-    if (role === "pub") await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
-    const message = new Uint8Array(size).fill(7);
-    for (let i = 0; i < count; i++) await socket.send(message);
+    if (publisher) await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
+    const message = new Uint8Array(zeroCopy ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+    message.fill(7);
+    for (let i = 0; i < count; i++) await socket.send(message, { zeroCopy });
     await socket.send(new Uint8Array(1));
     print({ sent: count });
     break;

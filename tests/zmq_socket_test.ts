@@ -271,6 +271,8 @@ Deno.test("unknown socket types and bad option values are refused", async () => 
   assert.throws(() => (socket.linger = 1.5), RangeError);
   assert.throws(() => (socket.receiveTimeout = -7), RangeError);
   assert.throws(() => (socket.curveServerKey = "short"), TypeError);
+  assert.throws(() => (socket.inlineWait = -1), /inlineWait/);
+  assert.throws(() => (socket.inlineWait = 0.5), RangeError);
   await assert.rejects(socket.send([]), TypeError);
 });
 
@@ -310,6 +312,28 @@ Deno.test("socket options read back what was written", async () => {
     ],
     [0, 7, 9, true, 250, 1000, true, true, 500, 1500, 2000, 1 << 20, "camera-1", "netgear"],
   );
+});
+
+Deno.test("with inline waits off or on, round trips work and timeouts hold", async () => {
+  for (const inlineWait of [0, 1, 5]) {
+    const [rep, req] = pair("REP", "REQ", "tcp");
+    try {
+      rep.inlineWait = req.inlineWait = inlineWait;
+      assert.equal(req.inlineWait, inlineWait);
+      // The peer is in this process, so every inline wait here times out and backs off.
+      for (let i = 0; i < 30; i++) {
+        await req.send(String(i));
+        assert.deepEqual(strings(await rep.receive({ timeout: 5000 })), [String(i)]);
+        await rep.send(`re ${i}`);
+        assert.deepEqual(strings(await req.receive({ timeout: 5000 })), [`re ${i}`]);
+      }
+      const started = performance.now();
+      await assert.rejects(rep.receive({ timeout: 0 }), { code: "EAGAIN" });
+      assert.ok(performance.now() - started < 1000);
+    } finally {
+      await closeAll(rep, req);
+    }
+  }
 });
 
 Deno.test("poll reports readiness and times out with 0", async () => {

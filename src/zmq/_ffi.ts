@@ -41,6 +41,16 @@ const SYMBOLS = {
   zmq_msg_data: { parameters: ["buffer" /* zmq_msg_t *msg */], result: "pointer" },
   zmq_msg_more: { parameters: ["buffer" /* const zmq_msg_t *msg */], result: "i32" },
   zmq_msg_close: { parameters: ["buffer" /* zmq_msg_t *msg */], result: "i32" },
+  // zmq_msg_t *dest, zmq_msg_t *src
+  zmq_msg_move: { parameters: ["buffer", "buffer"], result: "i32" },
+  zmq_msg_copy: { parameters: ["buffer", "buffer"], result: "i32" },
+  // zmq_msg_t *msg, void *data, size_t size, zmq_free_fn *ffn, void *hint
+  zmq_msg_init_data: {
+    parameters: ["buffer", "pointer", "usize", "pointer", "pointer"],
+    result: "i32",
+  },
+  // zmq_msg_t *msg, void *socket, int flags
+  zmq_msg_send: { parameters: ["buffer", "pointer", "i32"], result: "i32" },
   // zmq_msg_t *msg, const char *property
   zmq_msg_gets: { parameters: ["buffer", "buffer"], result: "pointer" },
 

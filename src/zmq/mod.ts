@@ -21,11 +21,13 @@
  */
 
 export { Context, type ContextOptions } from "./context.ts";
+export { LeasedMessage } from "./lease.ts";
 export {
   type Message,
   type MessagePart,
   type MonitorEventRecord,
   type OperationOptions,
+  type SendOptions,
   Socket,
   SocketMonitor,
   type SocketOptions,
