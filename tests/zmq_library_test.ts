@@ -105,3 +105,21 @@ Deno.test("a wrong NETGEAR_LIBZMQ path fails with the place tried", async () => 
   assert.notEqual(exit, 0);
   assert.match(err, /Cannot load libzmq from "\/nonexistent\/libzmq\.so"/);
 });
+
+Deno.test("an uncaught error with messages in flight ends the process with the error, not a crash", async () => {
+  // Deno skips the "unload" event on an uncaught error, so libzmq's I/O threads are still
+  // running when the library is closed at exit; before it was pinned this died of SIGSEGV
+  // 11 times in 12.
+  const script = new URL("./_throw_with_lingering_messages.ts", import.meta.url);
+  for (let run = 0; run < 4; run++) {
+    const { code, signal, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-ffi", "--allow-env", "--allow-read", script.href],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stderr);
+    assert.equal(signal, null, `run ${run}: killed by ${signal}\n${text}`);
+    assert.equal(code, 1, `run ${run}: exit ${code}\n${text}`);
+    assert.match(text, /Uncaught .*Error: uncaught on purpose/);
+  }
+});

@@ -149,6 +149,38 @@ function tryOpen(path: string): Deno.DynamicLibrary<typeof SYMBOLS> {
   return Deno.dlopen(path, SYMBOLS);
 }
 
+/** The C library and the dlopen flags that pin an already loaded library (RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE). */
+const PIN: Partial<Record<typeof Deno.build.os, { libc: string; flags: number }>> = {
+  linux: { libc: "libc.so.6", flags: 0x2 | 0x4 | 0x1000 },
+  darwin: { libc: "/usr/lib/libSystem.B.dylib", flags: 0x2 | 0x10 | 0x80 },
+};
+
+/**
+ * Keeps libzmq mapped until the process ends. Deno closes every library at exit, and an
+ * uncaught error exits without the "unload" event in which the contexts are ended: libzmq's
+ * I/O threads would then run unmapped code and crash the process (SIGSEGV instead of the
+ * error's message). Asking the system loader for the library again with RTLD_NODELETE makes
+ * that last dlclose leave it in place. Best effort: where it cannot be done, nothing changes.
+ */
+function pin(path: string): boolean {
+  const spec = PIN[Deno.build.os];
+  if (!spec) return false;
+  let libc: Deno.DynamicLibrary<{ dlopen: { parameters: ["buffer", "i32"]; result: "pointer" } }>;
+  try {
+    libc = Deno.dlopen(spec.libc, {
+      dlopen: { parameters: ["buffer", "i32"], result: "pointer" },
+    });
+  } catch {
+    return false;
+  }
+  try {
+    const name = new TextEncoder().encode(`${path}\0`);
+    return libc.symbols.dlopen(name, spec.flags) !== null;
+  } finally {
+    libc.close();
+  }
+}
+
 const BUNDLED_NAME = "zeromq";
 const BUNDLED_VERSION = BUNDLED_PACKAGE.split("@").at(-1)!;
 
@@ -233,6 +265,7 @@ export function libzmq(path?: string): { symbols: Libzmq; info: LibzmqInfo } {
         return false;
       }
       loaded = { symbols: lib.symbols, info: { path: file, source, version } };
+      pin(file);
       return true;
     } catch (error) {
       if (
@@ -276,6 +309,7 @@ function loadBundled(tried: string[]): boolean {
         symbols: lib.symbols,
         info: { path: file, source: "bundled", version: versionOf(lib.symbols) },
       };
+      pin(file);
       return true;
     }
     if (fallback) lib.close();
@@ -286,6 +320,7 @@ function loadBundled(tried: string[]): boolean {
     symbols: fallback.lib.symbols,
     info: { path: fallback.path, source: "bundled", version: versionOf(fallback.lib.symbols) },
   };
+  pin(fallback.path);
   return true;
 }
 
