@@ -72,7 +72,10 @@ class Cli {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const collect = async (stream: ReadableStream<Uint8Array>, key: "stdout" | "stderr") => {
+    const collect = async (
+      stream: ReadableStream<Uint8Array<ArrayBuffer>>,
+      key: "stdout" | "stderr",
+    ) => {
       for await (const text of stream.pipeThrough(new TextDecoderStream())) this[key] += text;
     };
     const reading = Promise.all([
