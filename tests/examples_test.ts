@@ -2,10 +2,11 @@
 // `deno run` subprocesses on loopback, with exactly the permissions of their deno.json tasks,
 // real libzmq, real ffmpeg test patterns and the synthetic source. Checks what the client got
 // from each server (frames per port, messages), what the servers got back (bidirectional),
-// the montage snapshot, and that every process exits 0 in bounded time.
+// the montage snapshot, the client's live view in the browser (its page, its tiles, a tile
+// removed when its server leaves), and that every process exits 0 in bounded time.
 
 import assert from "node:assert/strict";
-import { freePort, within } from "./_endpoints.ts";
+import { delay, freePort, within } from "./_endpoints.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
@@ -86,6 +87,28 @@ class ExampleProcess {
     return { code: status.code, stderr };
   }
 
+  /** The `ready` record (once {@linkcode ready} has resolved). */
+  readyRecord<T>(): T {
+    const record = this.records.find((r) => "ready" in r);
+    assert.ok(record, `${this.task} printed no ready record`);
+    return record.ready as T;
+  }
+
+  /** Waits for the `ready` record; throws with stderr if the process ends before it. */
+  async started(): Promise<void> {
+    await Promise.race([
+      this.ready,
+      this.finished().then(({ code, stderr }) => {
+        throw new Error(`${this.task} ended (${code}) before it was ready:\n${stderr}`);
+      }),
+    ]);
+  }
+
+  /** Sends SIGINT, as Ctrl+C in a terminal does. */
+  interrupt(): void {
+    this.#child.kill("SIGINT");
+  }
+
   /** Ends the process if it still runs (cleanup after a failure). */
   kill(): void {
     try {
@@ -105,6 +128,13 @@ interface ClientSummary {
     frames: number;
     messages: Record<string, number>;
   }[];
+}
+
+/** What a client's `ready` record says. */
+interface ClientReady {
+  ports: number[];
+  /** The live view's URL; absent with `--no-view`. */
+  view?: string;
 }
 
 interface ServerSummary {
@@ -135,6 +165,8 @@ async function runScenario(
   client: ClientSummary;
   servers: ServerSummary[];
   png: Uint8Array;
+  /** The live view's URL, its page as fetched while the scenario ran, and the client's stderr. */
+  view: { url: string; page: string; stderr: string };
 }> {
   const ports = twoPorts();
   const out = `out/test-examples-${letter}-${crypto.randomUUID()}`;
@@ -148,12 +180,10 @@ async function runScenario(
         processes.push(client);
         // The client must listen first: a Request/Reply server's first frame would otherwise
         // wait out its reply timeout, and a publisher's first frames would have no subscriber.
-        await Promise.race([
-          client.ready,
-          client.finished().then(({ code, stderr }) => {
-            throw new Error(`${client.task} ended (${code}) before listening:\n${stderr}`);
-          }),
-        ]);
+        await client.started();
+        const url = client.readyRecord<ClientReady>().view;
+        assert.ok(url, `${client.task} has no live view`);
+        const page = await (await fetch(url)).text();
         const servers = [0, 1].map((i) => {
           const server = new ExampleProcess(`example:${letter}:server${i + 1}`, [
             ...["--port", String(ports[i]), "--source", sources[i]],
@@ -162,9 +192,11 @@ async function runScenario(
           processes.push(server);
           return server;
         });
+        const errors = [];
         for (const process of processes) {
           const { code, stderr } = await process.finished();
           assert.equal(code, 0, `${process.task} exited with ${code}:\n${stderr}`);
+          errors.push(stderr);
         }
         const png = await Deno.readFile(`${ROOT}${out}/montage-0.png`);
         return {
@@ -172,6 +204,7 @@ async function runScenario(
           client: client.summary<ClientSummary>(),
           servers: servers.map((s) => s.summary<ServerSummary>()),
           png,
+          view: { url, page, stderr: errors[0] },
         };
       })(),
       SCENARIO_MS,
@@ -184,9 +217,18 @@ async function runScenario(
   }
 }
 
-/** Checks what every scenario shares: frames per port, clean leaves, servers' counts, PNG. */
-function checkDelivery(result: Awaited<ReturnType<typeof runScenario>>): void {
-  const { ports, client, servers, png } = result;
+/**
+ * Checks what every scenario shares: frames per port, clean leaves, servers' counts, PNG, and
+ * the live view's URL (printed for people too) and page.
+ */
+function checkDelivery(
+  letter: "a" | "b" | "c" | "d",
+  result: Awaited<ReturnType<typeof runScenario>>,
+): void {
+  const { ports, client, servers, png, view } = result;
+  assert.match(view.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.ok(view.stderr.includes(`Live view: ${view.url}`), view.stderr);
+  assert.ok(view.page.includes(`<title>Scenario (${letter}) client</title>`), view.page);
   assert.deepEqual(
     client.servers.map((s) => [s.port, s.frames, s.state, s.goneReason]),
     ports.map((port, i) => [port, FRAMES[i], "gone", "terminated"]),
@@ -216,16 +258,16 @@ Deno.test("example tasks grant only named permissions, each scoped but FFI", () 
 });
 
 Deno.test("example (a): a capture-source client and servers, pattern 1", async () => {
-  checkDelivery(await runScenario("a", ["testsrc", "synthetic"]));
+  checkDelivery("a", await runScenario("a", ["testsrc", "synthetic"]));
 });
 
 Deno.test("example (b): raw ffmpeg frames over publish/subscribe, pattern 2", async () => {
-  checkDelivery(await runScenario("b", ["testsrc", "smptebars"]));
+  checkDelivery("b", await runScenario("b", ["testsrc", "smptebars"]));
 });
 
 Deno.test("example (c): every frame carries its server's message to the client", async () => {
   const result = await runScenario("c", ["synthetic", "testsrc2"]);
-  checkDelivery(result);
+  checkDelivery("c", result);
   assert.deepEqual(
     result.client.servers.map((s) => s.messages),
     [0, 1].map((i) => ({ [`I'm Server-${i + 1} at Port: ${result.ports[i]}`]: FRAMES[i] })),
@@ -234,7 +276,7 @@ Deno.test("example (c): every frame carries its server's message to the client",
 
 Deno.test("example (d): the client's data comes back to each server with every frame", async () => {
   const result = await runScenario("d", ["testsrc", "synthetic"]);
-  checkDelivery(result);
+  checkDelivery("d", result);
   assert.deepEqual(
     result.client.servers.map((s) => s.messages),
     [0, 1].map((i) => ({ [`I'm Server-${i + 1} at Port: ${result.ports[i]}`]: FRAMES[i] })),
@@ -243,6 +285,118 @@ Deno.test("example (d): the client's data comes back to each server with every f
     result.servers.map((s) => s.replies),
     FRAMES.map((frames) => ({ "Hi, I am a Client here.": frames })),
   );
+});
+
+/** What the live view's `/state.json` says of each tile. */
+interface ViewState {
+  title: string;
+  tiles: { key: string; label: string; fps: number; message: string; frames: number }[];
+}
+
+/** The live view's `/state.json`. */
+async function viewState(url: string): Promise<ViewState> {
+  const response = await fetch(new URL("state.json", url));
+  assert.equal(response.status, 200);
+  return await response.json();
+}
+
+/** Polls the live view (at most `SCENARIO_MS`) until `ok` holds for its state; returns it. */
+async function viewStateWhen(
+  url: string,
+  ok: (state: ViewState) => boolean,
+  what: string,
+): Promise<ViewState> {
+  return await within(
+    (async () => {
+      for (let i = 0; i < 600; i++) {
+        const state = await viewState(url);
+        if (ok(state)) return state;
+        await delay(100);
+      }
+      throw new Error(`The live view never showed ${what}`);
+    })(),
+    SCENARIO_MS,
+    `live view: ${what}`,
+  );
+}
+
+Deno.test("the client's live view shows a server's frames with its message, and drops it when it leaves", async () => {
+  const ports = twoPorts();
+  const viewPort = freePort();
+  const out = `out/test-examples-view-${crypto.randomUUID()}`;
+  // Only Server-1 comes: once it has left, no item arrives, so only the client's
+  // onServerEvent (removeOnLeave) can take its tile away.
+  // A liveness longer than the polls' bound: the absent Server-2 must not end the client first.
+  const client = new ExampleProcess("example:c:client", [
+    ...["--ports", ports.join(","), "--out", out, "--liveness", String(SCENARIO_MS / 1000 * 3)],
+    ...["--view-port", String(viewPort)],
+  ]);
+  const server = new ExampleProcess("example:c:server1", [
+    ...["--port", String(ports[0]), "--source", "synthetic", "--frames", "100000", ...SIZE],
+  ]);
+  const processes = [client, server];
+  try {
+    await within(client.started(), SCENARIO_MS, "client start");
+    const url = client.readyRecord<ClientReady>().view;
+    assert.equal(url, `http://127.0.0.1:${viewPort}/`);
+    await within(server.started(), SCENARIO_MS, "server start");
+
+    const message = `I'm Server-1 at Port: ${ports[0]}`;
+    const shown = await viewStateWhen(
+      url,
+      (state) => state.tiles.some((tile) => tile.frames >= 5 && tile.fps > 0),
+      "Server-1's tile",
+    );
+    assert.equal(shown.title, "Scenario (c) client");
+    assert.deepEqual(
+      shown.tiles.map(({ key, message }) => ({ key, message })),
+      [{ key: String(ports[0]), message }],
+    );
+    // The server's address joins the label once the client knows it.
+    assert.match(shown.tiles[0].label, new RegExp(`^port ${ports[0]}( · 127\\.0\\.0\\.1)?$`));
+    // The tile's newest frame, JPEG-encoded by the client under its task's permissions.
+    const tile = await fetch(new URL(`tiles/${ports[0]}.jpg`, url));
+    assert.equal(tile.headers.get("content-type"), "image/jpeg");
+    const jpeg = new Uint8Array(await tile.arrayBuffer());
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+
+    server.interrupt(); // Ctrl+C: Server-1 says goodbye
+    const serverEnd = await within(server.finished(), SCENARIO_MS, "server end");
+    assert.equal(serverEnd.code, 0, serverEnd.stderr);
+    await viewStateWhen(url, (state) => state.tiles.length === 0, "no tile once Server-1 left");
+
+    client.interrupt(); // Server-2 never came: Ctrl+C ends the client
+    const clientEnd = await within(client.finished(), SCENARIO_MS, "client end");
+    assert.equal(clientEnd.code, 0, clientEnd.stderr);
+    assert.ok(clientEnd.stderr.includes(`Live view: ${url}`), clientEnd.stderr);
+    await assert.rejects(fetch(url), TypeError, "the live view closes with the client");
+  } finally {
+    for (const process of processes) process.kill();
+    await Promise.allSettled(processes.map((p) => p.finished()));
+    await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("--no-view runs a client without the live view (and without a net permission)", async () => {
+  const ports = twoPorts();
+  const out = `out/test-examples-no-view-${crypto.randomUUID()}`;
+  const client = new ExampleProcess(
+    "example:a:client",
+    ["--ports", ports.join(","), "--out", out, "--liveness", "30", "--no-view"],
+    "--allow-net=127.0.0.1",
+  );
+  try {
+    await within(client.started(), SCENARIO_MS, "client start");
+    assert.equal(client.readyRecord<ClientReady>().view, undefined);
+    client.interrupt();
+    const { code, stderr } = await within(client.finished(), SCENARIO_MS, "client end");
+    assert.equal(code, 0, stderr);
+    assert.ok(!stderr.includes("Live view"), stderr);
+  } finally {
+    client.kill();
+    await client.finished().catch(() => {});
+    await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
+  }
 });
 
 Deno.test("each permission of the example tasks is needed: without it a script fails at start", async () => {
@@ -263,7 +417,7 @@ Deno.test("each permission of the example tasks is needed: without it a script f
         runs.push({ process: new ExampleProcess(task, args(role), flag), flag });
       }
     }
-    assert.equal(runs.length, 7);
+    assert.equal(runs.length, 8);
     const results = await within(
       Promise.all(runs.map(({ process }) => process.finished())),
       SCENARIO_MS,

@@ -27,6 +27,10 @@ export interface ClientFlags {
   readonly out: string;
   /** Seconds a server may stay silent (or absent at the start) before it counts as gone. */
   readonly liveness: number;
+  /** Serve the live view in the browser (`--no-view` turns it off). */
+  readonly view: boolean;
+  /** The live view's port on 127.0.0.1; `0` takes any free one. */
+  readonly viewPort: number;
   /** Print JSON lines (`ready`, `summary`) on stdout instead of text. */
   readonly json: boolean;
 }
@@ -76,6 +80,9 @@ Options:
                      the task may write only under out/)
   --liveness SECONDS a server silent this long, or not there this long after the start,
                      counts as gone (default 30); the client ends when every server is gone
+  --view-port PORT   port of the live view on 127.0.0.1 (default 0: any free one; the URL is
+                     printed at the start)
+  --no-view          no live view in the browser, only the snapshots
   --json             JSON lines on stdout: {"ready":…} once listening, {"summary":…} at the end
   -h, --help         this help`;
   const values = parseOrExit(args, {
@@ -83,14 +90,19 @@ Options:
     ports: { type: "string", default: DEFAULT_PORTS.join(",") },
     out: { type: "string", default: defaultOut },
     liveness: { type: "string", default: "30" },
+    view: { type: "boolean", default: true },
+    "view-port": { type: "string", default: "0" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   }, help);
+  const viewPort = String(values["view-port"]).trim();
   return {
     address: String(values.address),
     ports: String(values.ports).split(",").map((port) => portNumber("--ports", port.trim())),
     out: String(values.out),
     liveness: positive("--liveness", String(values.liveness)),
+    view: values.view !== false,
+    viewPort: viewPort === "0" ? 0 : portNumber("--view-port", viewPort),
     json: values.json === true,
   };
 }
@@ -173,7 +185,13 @@ function parseOrExit(
 ): Record<string, string | boolean | undefined> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+    }));
   } catch (error) {
     usageError((error as Error).message);
   }

@@ -10,6 +10,7 @@
  */
 
 import type { Frame, NetGear, Port } from "../../mod.ts";
+import { type Viewer, watchClient } from "../../src/viewer/mod.ts";
 import type { ClientFlags, ServerFlags } from "./flags.ts";
 import { messageText, MontageSnapshots } from "./snapshots.ts";
 
@@ -114,37 +115,59 @@ class Run implements Disposable {
 }
 
 /**
- * A client's run: Ctrl+C, the montage snapshots (written once a second), the messages of
- * each server printed when they change, and the summary at the end.
+ * A client's run: Ctrl+C, the live view, the montage snapshots (written once a second), the
+ * messages of each server printed when they change, and the summary at the end.
  */
 export class ClientRun extends Run {
   readonly #flags: ClientFlags;
   readonly #client: NetGear;
+  readonly #viewer: Viewer | undefined;
   readonly #snapshots: MontageSnapshots;
   readonly #messages = new Map<string, Tally>();
   #lastWrite = -Infinity;
 
-  private constructor(flags: ClientFlags, client: NetGear, snapshots: MontageSnapshots) {
+  private constructor(
+    flags: ClientFlags,
+    client: NetGear,
+    viewer: Viewer | undefined,
+    snapshots: MontageSnapshots,
+  ) {
     super(flags.json, null);
     this.#flags = flags;
     this.#client = client;
+    this.#viewer = viewer;
     this.#snapshots = snapshots;
   }
 
-  /** Prepares the snapshots folder and says the client is listening. */
-  static async start(flags: ClientFlags, client: NetGear): Promise<ClientRun> {
-    const run = new ClientRun(flags, client, await MontageSnapshots.open(flags.out, client));
+  /**
+   * Prepares the snapshots folder and says where the live view is (when there is one) and
+   * that the client is listening.
+   *
+   * @param flags The client's flags.
+   * @param client The multi-server client.
+   * @param viewer The live view each received frame goes to; `undefined` with `--no-view`.
+   */
+  static async start(
+    flags: ClientFlags,
+    client: NetGear,
+    viewer: Viewer | undefined,
+  ): Promise<ClientRun> {
+    const snapshots = await MontageSnapshots.open(flags.out, client);
+    const run = new ClientRun(flags, client, viewer, snapshots);
     const { address, ports } = flags;
+    if (viewer) run.say(`Live view: ${viewer.url} (open it in a browser)`);
     run.say(`Client on ${address}, servers' ports ${ports.join(", ")}; Ctrl+C to stop`);
-    run.record("ready", { address, ports, pattern: client.options.pattern });
+    run.record("ready", { address, ports, pattern: client.options.pattern, view: viewer?.url });
     return run;
   }
 
   /**
-   * Takes a received frame: keeps it for the montage (written when a second has passed) and
-   * counts its message, printing it when it changed.
+   * Takes a received frame: shows it live as its server's tile (with port, fps and message),
+   * keeps it for the montage (written when a second has passed) and counts its message,
+   * printing it when it changed.
    */
   async show(port: Port | undefined, frame: Frame, message: unknown): Promise<void> {
+    if (this.#viewer) watchClient(this.#viewer, { port, frame, message }, this.#client);
     this.#snapshots.update(port, frame);
     if (message !== null) {
       const key = String(port);

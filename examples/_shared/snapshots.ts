@@ -102,8 +102,6 @@ export class MontageSnapshots {
       const x = (i % 2) * w + w - measureText(label, { scale }).width - 4;
       drawText(montage, label, { x, y: 4, scale, background: [0, 0, 0] });
     });
-    // TODO(#4 §3): --view, the live browser viewer (src/viewer/), plugs in here: hand it
-    // `montages` (or each server's labelled frame) as they are built; the PNG files stay.
     const files = [];
     for (const [i, montage] of montages.entries()) {
       const file = `${this.#out}/montage-${i}.png`;

@@ -2,23 +2,29 @@
  * Scenario (d), client: the docs page's "Using Multi-Servers Mode with Bidirectional Mode".
  * Every frame comes with its server's message, and the client answers each frame with data
  * of its own (any JSON value; a text here), which that server's `send()` returns. The client
- * writes each message on its frame, prints it when it changes, and shows the frames as a live
- * montage labelled with each server's port and fps (PNG files, once a second). It ends once
- * every server is gone, or on Ctrl+C.
+ * writes each message on its frame, prints it when it changes, and shows the frames live in
+ * the browser (the URL is printed at the start) and as a montage labelled with each server's
+ * port and fps (PNG files, once a second). It ends once every server is gone, or on Ctrl+C.
  *
  *   deno task example:d:client [--address 127.0.0.1] [--ports 5566,5567] [--out DIR]
+ *     [--view-port N | --no-view]
  *
  * @module
  */
 
 import { NetGear } from "../../mod.ts";
-import { ClientRun, parseClientFlags, putMessage } from "../_shared/mod.ts";
+import { removeOnLeave } from "../../src/viewer/mod.ts";
+import { ClientRun, parseClientFlags, putMessage, startLiveView } from "../_shared/mod.ts";
 
 const flags = parseClientFlags(
   Deno.args,
   "d",
   "Scenario (d) client: frames and messages in, data back to every server (pattern 1).",
 );
+
+// Show every server's frames live in the browser (startViewer), where the docs open a
+// cv2.imshow window; --no-view leaves only the PNG snapshots.
+await using viewer = await startLiveView(flags, "Scenario (d) client");
 
 // Activate both multi-server and bidirectional modes.
 const client = new NetGear({
@@ -30,8 +36,10 @@ const client = new NetGear({
   multiserverMode: true,
   bidirectionalMode: true,
   livenessTimeout: flags.liveness,
+  // A server that leaves loses its live tile at once.
+  onServerEvent: viewer && removeOnLeave(viewer),
 });
-using run = await ClientRun.start(flags, client);
+using run = await ClientRun.start(flags, client, viewer);
 
 try {
   for (;;) {
