@@ -3,9 +3,6 @@
  * Ctrl+C, printing (text, or `--json` lines), counting messages and replies, the client's
  * snapshots once a second, and the summaries.
  *
- * Importing this module also makes an uncaught error end the process through `Deno.exit`
- * (see below).
- *
  * @module
  */
 
@@ -13,28 +10,6 @@ import type { Frame, NetGear, Port } from "../../mod.ts";
 import { type Viewer, watchClient } from "../../src/viewer/mod.ts";
 import type { ClientFlags, ServerFlags } from "./flags.ts";
 import { messageText, MontageSnapshots } from "./snapshots.ts";
-
-// An uncaught error ends a Deno process without its "unload" event, and the zmq layer ends
-// libzmq's I/O threads in that event: without it they may outlive the library's code and crash
-// the process (seen as a segfault, exit status 139). So the examples report an uncaught error
-// themselves and leave through Deno.exit, which does fire "unload".
-addEventListener("unhandledrejection", (event) => {
-  event.preventDefault();
-  exitWithError(event.reason);
-});
-addEventListener("error", (event) => {
-  event.preventDefault();
-  exitWithError(event.error);
-});
-
-function exitWithError(error: unknown): never {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error
-    ? `\n  caused by ${error.cause.name}: ${error.cause.message}`
-    : "";
-  console.error(`error: ${text}${cause}`);
-  Deno.exit(1);
-}
 
 /** How many distinct values a {@link Tally} keeps; the rest are counted together. */
 const TALLY_LIMIT = 50;
