@@ -43,11 +43,15 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Writes `bench/results/<name>.json` with the machine info; returns its path. */
-export async function writeResult(name: string, results: unknown): Promise<string> {
-  const dir = new URL("./results/", import.meta.url).pathname;
+/** Writes `<dir>/<name>.json` (default dir `bench/results`) with the machine info; returns its
+ * path. */
+export async function writeResult(
+  name: string,
+  results: unknown,
+  dir = new URL("./results/", import.meta.url).pathname,
+): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
-  const path = `${dir}${name}.json`;
+  const path = `${dir.replace(/\/$/, "")}/${name}.json`;
   await Deno.writeTextFile(
     path,
     JSON.stringify({ machine: machineInfo(), results }, null, 2) + "\n",

@@ -7,6 +7,7 @@
  * - `--long N`: frames of the NetGear long RSS run (default 20,000; the issue's figure is
  *   100,000).
  * - `--servers 1,2,4,8,16`, `--transports tcp,ipc`: the NetGear cases to run.
+ * - `--out DIR`: where the NetGear part writes `netgear.json` (default `bench/results`).
  *
  * @module
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     long: { type: "string" },
     servers: { type: "string" },
     transports: { type: "string" },
+    out: { type: "string" },
   },
 });
 const only = values.only?.split(",").map((s) => s.trim()) ?? [...PARTS];
@@ -47,6 +49,7 @@ if (only.includes("netgear")) {
     long: values.long === undefined ? undefined : numberList(values.long)[0],
     servers: values.servers === undefined ? undefined : numberList(values.servers),
     transports,
+    resultsDir: values.out,
   });
 }
 if (only.includes("jpeg")) {

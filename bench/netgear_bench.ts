@@ -43,6 +43,8 @@ export interface NetgearBenchOptions {
   servers?: number[];
   /** @default {["tcp", "ipc"]} */
   transports?: Transport[];
+  /** Where `netgear.json` goes. @default {"bench/results"} */
+  resultsDir?: string;
 }
 
 /** The raw transport's figures for one implementation and transport. */
@@ -105,7 +107,7 @@ export interface Target {
 
 /** Everything the benchmark measured. */
 export interface NetgearBenchResult {
-  options: Required<NetgearBenchOptions>;
+  options: Required<Omit<NetgearBenchOptions, "resultsDir">>;
   ceiling: Record<string, Partial<Record<Transport, Ceiling>>>;
   multiServer: MultiServerRow[];
   roundTrip: RoundTripRow[];
@@ -198,7 +200,7 @@ export async function runNetgearBench(
   options: NetgearBenchOptions = {},
 ): Promise<NetgearBenchResult> {
   const quick = options.quick ?? false;
-  const opts: Required<NetgearBenchOptions> = {
+  const opts: NetgearBenchResult["options"] = {
     quick,
     long: options.long ?? (quick ? 1000 : 20_000),
     servers: options.servers ?? [1, 2, 4, 8, 16],
@@ -283,7 +285,7 @@ export async function runNetgearBench(
       targets: targets(multiServer, roundTrip),
     };
     printTables(result);
-    console.log(`results: ${await writeResult("netgear", result)}`);
+    console.log(`results: ${await writeResult("netgear", result, options.resultsDir)}`);
     return result;
   } finally {
     await Deno.remove(ipcDir, { recursive: true }).catch(() => {});
