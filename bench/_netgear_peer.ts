@@ -47,6 +47,8 @@ export interface ClientResult {
   /** [frames delivered so far, RSS bytes, seconds since the first frame]. */
   rssSamples: [number, number, number][];
   dropped: Record<string, number>;
+  /** The longest wait between two frames of one server, milliseconds (fairness). */
+  maxGapMs: number;
 }
 
 /** What a server reports. */
@@ -82,9 +84,12 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     delivery: config.delivery,
     // Servers announce their end with a terminate; this only bounds a crashed server's wait.
     livenessTimeout: 30,
+    logging: Deno.env.get("NETGEAR_BENCH_LOG") === "1",
   });
   print({ ready: true });
   const received: Record<string, number> = {};
+  const lastAt: Record<string, number> = {};
+  let maxGapMs = 0;
   const samples: [number, number, number][] = [];
   let frames = 0;
   let bytes = 0;
@@ -105,6 +110,8 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     bytes += item.frame.data.byteLength;
     const key = String(item.port);
     received[key] = (received[key] ?? 0) + 1;
+    if (key in lastAt) maxGapMs = Math.max(maxGapMs, end - lastAt[key]);
+    lastAt[key] = end;
     if (config.sampleEvery > 0 && frames % config.sampleEvery === 0) {
       samples.push([frames, Deno.memoryUsage().rss, (end - start) / 1000]);
     }
@@ -119,6 +126,7 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     peakRss: atEnd.peakRss,
     rssSamples: samples,
     dropped: client.stats.dropped,
+    maxGapMs,
   };
 }
 
@@ -140,6 +148,7 @@ async function runServer(config: ServerConfig): Promise<ServerResult> {
     multiserverMode: true,
     bidirectionalMode: config.bidirectional,
     requestTimeout: 10,
+    logging: Deno.env.get("NETGEAR_BENCH_LOG") === "1",
   });
   const frame = createFrame(new Uint8Array(640 * 480 * 3).fill(7), FRAME_SHAPE);
   const times = config.timed ? new Float64Array(config.frames) : undefined;

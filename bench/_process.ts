@@ -52,6 +52,7 @@ export class Peer {
     const status = await this.#child.status;
     const stderr = await this.#stderr;
     if (!status.success) throw new Error(`Peer failed (${status.code}): ${stderr.slice(-2000)}`);
+    if (stderr.trim() && Deno.env.get("NETGEAR_BENCH_LOG") === "1") console.error(stderr.trim());
   }
 
   /** Kills the process if it still runs. */

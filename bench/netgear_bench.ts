@@ -43,6 +43,10 @@ export interface NetgearBenchOptions {
   servers?: number[];
   /** @default {["tcp", "ipc"]} */
   transports?: Transport[];
+  /** The multi-server modes. @default {MODES} */
+  modes?: Mode[];
+  /** Skip the round trips and the long run (for measuring one case). */
+  multiServerOnly?: boolean;
   /** Where `netgear.json` goes. @default {"bench/results"} */
   resultsDir?: string;
 }
@@ -71,6 +75,8 @@ export interface MultiServerRow {
   /** Frames per second as a fraction of the PUSH/PULL ceiling, by implementation. */
   ofCeiling: Record<string, number>;
   dropped: Record<string, number>;
+  /** The longest wait between two frames of one server at the client, ms (fairness). */
+  maxGapMs: number;
 }
 
 /** Pattern-1 round trips with one server. */
@@ -107,11 +113,12 @@ export interface Target {
 
 /** Everything the benchmark measured. */
 export interface NetgearBenchResult {
-  options: Required<Omit<NetgearBenchOptions, "resultsDir">>;
+  options: Required<Omit<NetgearBenchOptions, "resultsDir" | "multiServerOnly">>;
   ceiling: Record<string, Partial<Record<Transport, Ceiling>>>;
   multiServer: MultiServerRow[];
   roundTrip: RoundTripRow[];
-  longRun: LongRun;
+  /** Absent when only multi-server cases ran. */
+  longRun?: LongRun;
   targets: Target[];
 }
 
@@ -157,7 +164,16 @@ async function runCase(spec: CaseSpec, ipcDir: string): Promise<CaseResult> {
     bidirectional: spec.bidirectional ?? false,
     sampleEvery: spec.sampleEvery ?? 0,
   };
-  const clientPeer = new Peer(Deno.execPath(), [...PEER, "client", JSON.stringify(client)]);
+  // NETGEAR_BENCH_PROFILE=<dir>: the client writes a V8 CPU profile there (deno --cpu-prof).
+  const profile = Deno.env.get("NETGEAR_BENCH_PROFILE");
+  const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  const clientPeer = new Peer(Deno.execPath(), [
+    PEER[0],
+    ...profiling,
+    ...PEER.slice(1),
+    "client",
+    JSON.stringify(client),
+  ]);
   const serverPeers: Peer[] = [];
   try {
     await clientPeer.next();
@@ -184,6 +200,10 @@ async function runCase(spec: CaseSpec, ipcDir: string): Promise<CaseResult> {
     }
     const result = await clientPeer.next(60_000) as unknown as ClientResult;
     await clientPeer.done();
+    if (Deno.env.get("NETGEAR_BENCH_LOG") === "1") {
+      console.error(ports.map((p, i) => `${p}:${servers[i].sent}/${result.received[p]}`).join(" "));
+      console.error(`max gap ${result.maxGapMs.toFixed(0)} ms`);
+    }
     return { client: result, servers };
   } finally {
     for (const peer of serverPeers) peer.kill();
@@ -205,6 +225,7 @@ export async function runNetgearBench(
     long: options.long ?? (quick ? 1000 : 20_000),
     servers: options.servers ?? [1, 2, 4, 8, 16],
     transports: options.transports ?? ["tcp", "ipc"],
+    modes: options.modes ?? [...MODES],
   };
   const framesPerCase = quick ? 160 : 3000;
   const roundTrips = quick ? 100 : 2000;
@@ -228,7 +249,7 @@ export async function runNetgearBench(
 
     const multiServer: MultiServerRow[] = [];
     for (const transport of opts.transports) {
-      for (const mode of MODES) {
+      for (const mode of opts.modes) {
         for (const servers of opts.servers) {
           const framesEach = Math.max(20, Math.ceil(framesPerCase / servers));
           const { client, servers: sent } = await runCase(
@@ -247,7 +268,7 @@ export async function runNetgearBench(
     }
 
     const roundTrip: RoundTripRow[] = [];
-    for (const transport of opts.transports) {
+    for (const transport of options.multiServerOnly ? [] : opts.transports) {
       for (const bidirectional of [false, true]) {
         const { servers: [server] } = await runCase(
           {
@@ -275,7 +296,7 @@ export async function runNetgearBench(
       }
     }
 
-    const longRun = await measureLongRun(opts.long, ipcDir);
+    const longRun = options.multiServerOnly ? undefined : await measureLongRun(opts.long, ipcDir);
     const result: NetgearBenchResult = {
       options: opts,
       ceiling,
@@ -344,6 +365,7 @@ function multiServerRow(
       Object.entries(ceilingFps).map(([name, fps]) => [name, framesPerSec / fps]),
     ),
     dropped: client.dropped,
+    maxGapMs: client.maxGapMs,
   };
 }
 
@@ -506,15 +528,7 @@ function printTables(result: NetgearBenchResult): void {
     }
   }
   const l = result.longRun;
-  console.log(
-    `\nlong run: ${l.frames} frames, ${l.mode}, ${l.servers} servers, ${l.transport}; client RSS MB over time:`,
-  );
-  console.log(`  ${l.samples.map(([, rss]) => rss.toFixed(0)).join(" ")}`);
-  console.log(
-    `  growth from a quarter of the run to the end: ${l.growthMB.toFixed(1)} MB; peak ${
-      l.peakRssMB.toFixed(0)
-    } MB${l.frames < 100_000 ? " (the issue asks for --long 100000)" : ""}`,
-  );
+  if (l) printLongRun(l);
   console.log("\ntargets (tcp):");
   for (const t of result.targets) {
     const value = t.value === undefined
@@ -528,6 +542,18 @@ function printTables(result: NetgearBenchResult): void {
       `  ${t.name}: ${value} (${t.limit}) ${t.met === undefined ? "" : t.met ? "met" : "MISSED"}`,
     );
   }
+}
+
+function printLongRun(l: LongRun): void {
+  console.log(
+    `\nlong run: ${l.frames} frames, ${l.mode}, ${l.servers} servers, ${l.transport}; client RSS MB over time:`,
+  );
+  console.log(`  ${l.samples.map(([, rss]) => rss.toFixed(0)).join(" ")}`);
+  console.log(
+    `  growth from a quarter of the run to the end: ${l.growthMB.toFixed(1)} MB; peak ${
+      l.peakRssMB.toFixed(0)
+    } MB${l.frames < 100_000 ? " (the issue asks for --long 100000)" : ""}`,
+  );
 }
 
 /** Parses a comma-separated list of numbers. */

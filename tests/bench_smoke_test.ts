@@ -88,6 +88,7 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
       assert.ok(trip.timesRaw["deno-ffi"] > 0);
     }
 
+    assert.ok(results.longRun, "no long run");
     assert.equal(results.longRun.frames, 400);
     assert.ok(results.longRun.samples.length >= 10);
     assert.equal(results.targets.length, 4);
