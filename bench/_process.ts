@@ -5,9 +5,17 @@ export class Peer {
   readonly #child: Deno.ChildProcess;
   readonly #lines: AsyncIterator<string>;
   readonly #stderr: Promise<string>;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
 
-  constructor(command: string, args: string[]) {
-    this.#child = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).spawn();
+  /** Starts `command`; with `stdin: true` its standard input stays open for {@link Peer.write}. */
+  constructor(command: string, args: string[], options: { stdin?: boolean } = {}) {
+    this.#child = new Deno.Command(command, {
+      args,
+      stdin: options.stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#stdin = options.stdin ? this.#child.stdin.getWriter() : undefined;
     this.#lines = this.#child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
       new LineSplitter(),
     )[Symbol.asyncIterator]();
@@ -32,11 +40,19 @@ export class Peer {
     }
   }
 
+  /** Writes one line to the peer's standard input (needs `stdin: true`). */
+  async write(line: string): Promise<void> {
+    if (!this.#stdin) throw new Error("Cannot write: the peer was started without stdin");
+    await this.#stdin.write(new TextEncoder().encode(line + "\n"));
+  }
+
   /** Waits for the process to end; fails with its stderr when it did not succeed. */
   async done(): Promise<void> {
+    await this.#stdin?.close().catch(() => {});
     const status = await this.#child.status;
     const stderr = await this.#stderr;
     if (!status.success) throw new Error(`Peer failed (${status.code}): ${stderr.slice(-2000)}`);
+    if (stderr.trim() && Deno.env.get("NETGEAR_BENCH_LOG") === "1") console.error(stderr.trim());
   }
 
   /** Kills the process if it still runs. */
@@ -44,6 +60,7 @@ export class Peer {
     try {
       this.#child.kill("SIGKILL");
     } catch { /* already ended */ }
+    this.#stdin?.close().catch(() => {});
   }
 }
 

@@ -53,8 +53,11 @@ def main():
         s.rcvtimeo = 30000
         s.bind(endpoint)
         out({"ready": s.getsockopt_string(zmq.LAST_ENDPOINT)})
+        # size 0 echoes each request; otherwise the reply is `size` bytes (like NetGear's ack)
+        reply = bytes([7]) * size if size > 0 else None
         for _ in range(count):
-            s.send(s.recv(copy=False), copy=False)
+            request = s.recv(copy=False)
+            s.send(reply if reply is not None else request, copy=False)
         out({"echoed": count})
     elif role == "req":
         s = ctx.socket(zmq.REQ)

@@ -1,4 +1,5 @@
 // One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
+// For `rep`, <size> is the reply's size (0 echoes the request).
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
 // Roles ending in -zerocopy copy nothing, like pyzmq's copy=False: receivers use receiveLeased(),
 // senders send a SharedArrayBuffer with { zeroCopy: true }.
@@ -62,7 +63,12 @@ switch (role) {
     await using socket = new Socket("REP");
     socket.bind(endpoint);
     print({ ready: socket.lastEndpoint });
-    for (let i = 0; i < count; i++) await socket.send(await socket.receive({ timeout: 30_000 }));
+    // size 0 echoes each request; otherwise the reply is `size` bytes (like NetGear's ack).
+    const reply = size > 0 ? new Uint8Array(size).fill(7) : undefined;
+    for (let i = 0; i < count; i++) {
+      const request = await socket.receive({ timeout: 30_000 });
+      await socket.send(reply ?? request);
+    }
     print({ echoed: count });
     break;
   }

@@ -2,7 +2,8 @@
  * JPEG codec benchmark: encode and decode of a 640×480 BGR frame with vidgear's defaults
  * (quality 90, fast DCT, smooth upsampling), for each codec that loads.
  *
- * Run: `deno run --allow-ffi --allow-read --allow-env bench/jpeg_bench.ts`
+ * Run: `deno task bench --only jpeg` (or `deno run --allow-ffi --allow-read --allow-env
+ * --allow-write --allow-sys bench/jpeg_bench.ts`)
  *
  * Target: with libjpeg-turbo, encode + decode ≤ 5 ms (median).
  *
@@ -11,6 +12,7 @@
 
 import { createFrame, type Frame } from "../src/frame.ts";
 import { type JpegCodec, jpegCodec, type JpegCodecName } from "../src/codec/mod.ts";
+import { writeResult } from "./_report.ts";
 
 const HEIGHT = 480;
 const WIDTH = 640;
@@ -64,7 +66,8 @@ function measure(run: () => void, warmup: number, iterations: number): number {
   return median(samples);
 }
 
-interface Row {
+/** One codec's figures, median milliseconds. */
+export interface Row {
   name: JpegCodecName;
   encodeMs: number;
   decodeMs: number;
@@ -90,39 +93,46 @@ function bench(codec: JpegCodec, frame: Frame): Row {
   };
 }
 
-const frame = testCard();
-const rows: Row[] = [];
-for (const prefer of ["libjpeg-turbo", "imagescript"] as const) {
-  try {
-    using codec = await jpegCodec({ prefer });
-    rows.push(bench(codec, frame));
-  } catch (error) {
-    console.log(`${prefer}: not measured (${(error as Error).message})`);
+/** Times each codec that loads, prints the figures, and returns them. */
+export async function runJpegBench(): Promise<Row[]> {
+  const frame = testCard();
+  const rows: Row[] = [];
+  for (const prefer of ["libjpeg-turbo", "imagescript"] as const) {
+    try {
+      using codec = await jpegCodec({ prefer });
+      rows.push(bench(codec, frame));
+    } catch (error) {
+      console.log(`${prefer}: not measured (${(error as Error).message})`);
+    }
   }
+
+  console.log(`JPEG ${WIDTH}×${HEIGHT}×3 BGR, quality 90, fastdct, median ms`);
+  console.log(
+    ["codec".padEnd(14), "encode", "decode", "enc+dec", "bytes"].map((c, i) =>
+      i === 0 ? c : c.padStart(9)
+    ).join(" "),
+  );
+  for (const row of rows) {
+    console.log(
+      [
+        row.name.padEnd(14),
+        row.encodeMs.toFixed(2).padStart(9),
+        row.decodeMs.toFixed(2).padStart(9),
+        row.roundTripMs.toFixed(2).padStart(9),
+        String(row.bytes).padStart(9),
+      ].join(" "),
+    );
+  }
+  const turbo = rows.find((row) => row.name === "libjpeg-turbo");
+  console.log(
+    turbo === undefined
+      ? `target: libjpeg-turbo encode + decode ≤ ${TARGET_MS} ms: not measured (library not loaded)`
+      : `target: libjpeg-turbo encode + decode ≤ ${TARGET_MS} ms: ${
+        turbo.roundTripMs.toFixed(2)
+      } ms, ${turbo.roundTripMs <= TARGET_MS ? "met" : "MISSED"}`,
+  );
+  await writeResult("jpeg", rows);
+  return rows;
 }
 
-console.log(`JPEG ${WIDTH}×${HEIGHT}×3 BGR, quality 90, fastdct, median ms`);
-console.log(
-  ["codec".padEnd(14), "encode", "decode", "enc+dec", "bytes"].map((c, i) =>
-    i === 0 ? c : c.padStart(9)
-  ).join(" "),
-);
-for (const row of rows) {
-  console.log(
-    [
-      row.name.padEnd(14),
-      row.encodeMs.toFixed(2).padStart(9),
-      row.decodeMs.toFixed(2).padStart(9),
-      row.roundTripMs.toFixed(2).padStart(9),
-      String(row.bytes).padStart(9),
-    ].join(" "),
-  );
-}
-const turbo = rows.find((row) => row.name === "libjpeg-turbo");
-console.log(
-  turbo === undefined
-    ? `target: libjpeg-turbo encode + decode ≤ ${TARGET_MS} ms: not measured (library not loaded)`
-    : `target: libjpeg-turbo encode + decode ≤ ${TARGET_MS} ms: ${
-      turbo.roundTripMs.toFixed(2)
-    } ms, ${turbo.roundTripMs <= TARGET_MS ? "met" : "MISSED"}`,
-);
+if (import.meta.main) await runJpegBench();
