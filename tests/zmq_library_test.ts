@@ -9,6 +9,7 @@ import {
   zmqHas,
   zmqVersion,
 } from "../src/zmq/mod.ts";
+import { freePort } from "./_endpoints.ts";
 
 const moduleUrl = new URL("../src/zmq/mod.ts", import.meta.url).href;
 libzmqInfo(); // loaded once per process, before the sanitizers watch
@@ -121,5 +122,35 @@ Deno.test("an uncaught error with messages in flight ends the process with the e
     assert.equal(signal, null, `run ${run}: killed by ${signal}\n${text}`);
     assert.equal(code, 1, `run ${run}: exit ${code}\n${text}`);
     assert.match(text, /Uncaught .*Error: uncaught on purpose/);
+  }
+});
+
+Deno.test("calls interrupted by signals are retried: NetGear streams under the CPU profiler", async () => {
+  // The profiler's sampling signals make libzmq calls fail with EINTR; before they were
+  // retried, a REQ/REP stream died with "interrupted system call" within a few hundred frames.
+  const dir = await Deno.makeTempDir({ prefix: "netgear-prof-" });
+  try {
+    const script = new URL("./_stream_under_signals.ts", import.meta.url);
+    const port = freePort();
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--cpu-prof",
+        `--cpu-prof-dir=${dir}`,
+        "--allow-ffi",
+        "--allow-env",
+        "--allow-read",
+        script.href,
+        String(port),
+        "3000",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, text);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), { received: 3000 });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -822,13 +822,15 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   #trySend(parts: Uint8Array[], memories?: ArrayBufferLike[]): boolean {
     const last = parts.length - 1;
     if (this.#sendPart(parts[0], memories?.[0], last === 0 ? DONTWAIT : DONTWAIT | SNDMORE) < 0) {
-      if (errorCode(lastErrno()) === "EAGAIN") return false;
+      // EINTR: a signal (a profiler's, say) cut the call short; like EAGAIN, try again later.
+      if (isTransient(lastErrno())) return false;
       throw lastError(`Cannot send on a ${this.type} socket`, sendAdvice);
     }
     // libzmq accepts a multipart message whole or not at all: once the first part is in,
-    // the rest cannot be refused.
+    // the rest cannot be refused (only interrupted).
     for (let i = 1; i <= last; i++) {
-      if (this.#sendPart(parts[i], memories?.[i], i === last ? DONTWAIT : DONTWAIT | SNDMORE) < 0) {
+      const flags = i === last ? DONTWAIT : DONTWAIT | SNDMORE;
+      if (retryInterrupted(() => this.#sendPart(parts[i], memories?.[i], flags)) < 0) {
         throw lastError(`Cannot send part ${i + 1} of ${last + 1}`);
       }
     }
@@ -840,7 +842,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     const msg = this.#msg;
     let size = lib.zmq_msg_recv(msg, this.#handle, DONTWAIT);
     if (size < 0) {
-      if (errorCode(lastErrno()) === "EAGAIN") return null;
+      if (isTransient(lastErrno())) return null; // EAGAIN, or EINTR: try again later
       throw lastError(`Cannot receive on a ${this.type} socket`, receiveAdvice);
     }
     if (this.recordPeerAddress) {
@@ -852,7 +854,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       parts.push(lease?.take(msg, size) ?? copyOut(lib.zmq_msg_data(msg), size));
       if (!more) return parts;
       // The remaining parts of a message arrive together with its first.
-      size = lib.zmq_msg_recv(msg, this.#handle, DONTWAIT);
+      size = retryInterrupted(() => lib.zmq_msg_recv(msg, this.#handle, DONTWAIT));
       if (size < 0) throw lastError(`Cannot receive part ${parts.length + 1}`);
     }
   }
@@ -885,7 +887,9 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     const view = this.#itemsView;
     view.setInt16(POLL_ITEM.events, PollEvent.IN | PollEvent.OUT, true);
     view.setInt16(POLL_ITEM.revents, 0, true);
-    if (zmq().zmq_poll(this.#items, 1, 0n) < 0) throw lastError("Cannot poll the socket");
+    if (retryInterrupted(() => zmq().zmq_poll(this.#items, 1, 0n)) < 0) {
+      throw lastError("Cannot poll the socket");
+    }
     return view.getInt16(POLL_ITEM.revents, true);
   }
 
@@ -1170,4 +1174,19 @@ function copyOut(data: Deno.PointerValue, size: number): Uint8Array {
 /** Discards the wake-ups queued on a socket's pipe, using `msg` as scratch. */
 function drain(reader: Deno.PointerObject, msg: Uint8Array): void {
   while (zmq().zmq_msg_recv(msg, reader, DONTWAIT) >= 0) { /* discard */ }
+}
+
+/** Whether a failed call may simply be tried again: the socket was not ready, or a signal cut it short. */
+function isTransient(errno: number): boolean {
+  const code = errorCode(errno);
+  return code === "EAGAIN" || code === "EINTR";
+}
+
+/** Runs a libzmq call again while a signal interrupts it (a bounded number of times). */
+function retryInterrupted(call: () => number): number {
+  let result = call();
+  for (let tries = 0; result < 0 && tries < 100 && errorCode(lastErrno()) === "EINTR"; tries++) {
+    result = call();
+  }
+  return result;
 }
