@@ -141,6 +141,8 @@ interface ServerState {
 }
 
 const SUBSCRIBE_WAIT_MS = 5000;
+/** Heartbeat timeout of the patterns with backpressure (0 and 2): see `#open`. */
+const PUSHBACK_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * A NetGear peer: a receiver (`receiveMode: true`) or a sender, in plain, multi-server,
@@ -709,9 +711,13 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const socket = new Socket(type, { context: this.#security?.context });
     try {
       socket.linger = 1000;
-      // ZMTP heartbeats: a dead peer's connection is dropped, so libzmq reconnects.
+      // ZMTP heartbeats: a dead peer's connection is dropped, so libzmq reconnects. A peer
+      // answers a ping only once it reads it, and under pattern 2's backpressure (lossless
+      // delivery, a slow client) the ping waits behind queued frames: a short timeout there
+      // drops a healthy connection with frames queued on it (16 servers on 2 cores lost
+      // frames with 3 s). REQ/REP has one frame in flight, so it keeps the quick timeout.
       socket.heartbeatInterval = 1000;
-      socket.heartbeatTimeout = 3000;
+      socket.heartbeatTimeout = o.pattern === 1 ? 3000 : PUSHBACK_HEARTBEAT_TIMEOUT_MS;
       if (type === "REQ") {
         socket.requestRelaxed = true;
         socket.requestCorrelate = true;
