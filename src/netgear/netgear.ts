@@ -132,6 +132,9 @@ interface ServerState {
   lastSeen: number;
   lastFrameAt: number;
   fps: number;
+  /** Time the application kept the receiver from listening since this server was last seen:
+   * silence counts towards the liveness timeout only while the receiver listens. */
+  awayMs: number;
 }
 
 const SUBSCRIBE_WAIT_MS = 5000;
@@ -172,6 +175,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   #failures = 0;
   #subscribed = 0;
   #lastTraffic = performance.now();
+  #awaySince: number | undefined;
 
   /**
    * Creates a receiver or a sender and binds or connects its socket.
@@ -200,7 +204,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
 
   /** Multi-server receiver: every server of the port list (and any other that spoke). */
   get servers(): ServerInfo[] {
-    return [...this.#servers.values()].map(({ lastFrameAt: _, ...info }) => ({ ...info }));
+    return [...this.#servers.values()].map(({ lastFrameAt: _, awayMs: __, ...info }) => ({
+      ...info,
+    }));
   }
 
   /** Counters: frames, drops by reason, timeouts, rebinds. */
@@ -233,10 +239,12 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       throw new NetGearError("Cannot recv() while another recv() is pending: await it first");
     }
     this.#busy = true;
+    this.#creditAway();
     try {
       return await this.#receiveNext(options);
     } finally {
       this.#busy = false;
+      this.#awaySince = Date.now();
     }
   }
 
@@ -382,6 +390,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     }
     server.lastFrameAt = now;
     server.lastSeen = now;
+    server.awayMs = 0;
     server.frames++;
     server.bytes += frame.data.byteLength;
     server.lastMessage = message;
@@ -403,13 +412,21 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     return live;
   }
 
+  /** Between two `recv()` calls nobody listens: that time is not the servers' silence. */
+  #creditAway(): void {
+    if (this.#awaySince === undefined) return;
+    const away = Date.now() - this.#awaySince;
+    this.#awaySince = undefined;
+    for (const server of this.#servers.values()) if (server.state !== "gone") server.awayMs += away;
+  }
+
   /** Marks servers silent past the liveness timeout as gone; true when none is left. */
   #expireServers(): boolean {
     const limit = this.options.livenessTimeoutMs;
     if (limit > 0) {
       const now = Date.now();
       for (const server of this.#servers.values()) {
-        if (server.state !== "gone" && now - server.lastSeen >= limit) {
+        if (server.state !== "gone" && now - server.lastSeen - server.awayMs >= limit) {
           this.#leave(server.port, "timeout");
         }
       }
@@ -425,7 +442,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       const now = Date.now();
       for (const server of this.#servers.values()) {
         if (server.state !== "gone") {
-          wait = Math.min(wait, server.lastSeen + o.livenessTimeoutMs - now);
+          wait = Math.min(wait, server.lastSeen + server.awayMs + o.livenessTimeoutMs - now);
         }
       }
     } else if (!o.multiserverMode && o.pattern !== 2) {
@@ -759,6 +776,7 @@ function newServer(port: Port, now: number): ServerState {
     lastSeen: now,
     lastFrameAt: 0,
     fps: 0,
+    awayMs: 0,
   };
 }
 
