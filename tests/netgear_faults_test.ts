@@ -11,7 +11,7 @@
 // NETGEAR_LONG_TESTS=1 runs each scenario for minutes instead of seconds.
 
 import assert from "node:assert/strict";
-import { createFrame, NetGear, type ServerEvent } from "../mod.ts";
+import { createFrame, NetGear, NetGearError, type ServerEvent } from "../mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 import { delay, freePort, type Transport, TRANSPORTS, within } from "./_endpoints.ts";
 import { isServerFrame, NetGearProcess } from "./_netgear_server.ts";
@@ -565,3 +565,19 @@ Deno.test("churn: 16 server ports, servers joining and leaving (SIGTERM or SIGKI
     }
   });
 });
+
+for (const pattern of [0, 1, 2] as const) {
+  Deno.test(`pattern ${pattern}: close() while a send() waits for a receiver that never comes returns, and the send() settles`, async () => {
+    const port = freePort();
+    const server = new NetGear({ address: "127.0.0.1", port, pattern, requestTimeout: 30 });
+    const sending = server.send(createFrame(new Uint8Array(3), [3])).then(
+      () => "resolved",
+      (error: Error) => `rejected: ${error.message}`,
+    );
+    await delay(100); // the send is waiting: for the reply, or (pattern 2) for a subscriber
+    await within(server.close(), 5000, "close()");
+    const outcome = await within(sending, 5000, "the pending send()");
+    assert.ok(outcome === "resolved" || /closed/i.test(outcome), outcome);
+    await assert.rejects(server.send(createFrame(new Uint8Array(3), [3])), NetGearError);
+  });
+}

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { NetGear, type NetGearItem, type ServerEvent } from "../mod.ts";
-import { delay, freePort, within } from "./_endpoints.ts";
+import { freePort, within } from "./_endpoints.ts";
 import { NetGearProcess, serverFrame } from "./_netgear_server.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 

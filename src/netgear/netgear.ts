@@ -682,7 +682,11 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       }
       // Pattern 1 already has its acknowledgement; patterns 0 and 2 linger so the terminate
       // still leaves after close.
-      socket.linger = o.pattern === 1 ? 0 : 1000;
+      try {
+        socket.linger = o.pattern === 1 ? 0 : 1000;
+      } catch {
+        // A send() still waits on the socket (EBUSY): it closes with the linger it has.
+      }
     }
     await socket.close();
     if (this.#codec) (await this.#codec.catch(() => undefined))?.close();
@@ -722,6 +726,8 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         // instead of dropping when a receiver's queue is full.
         socket.sendHighWaterMark = 16;
         socket.xpubNoDrop = true;
+        // Every receiver's subscription counts, not only the first of each topic (multi-client).
+        socket.xpubVerbose = true;
       }
       if (receiver && o.multiserverMode) socket.recordPeerAddress = true;
       const bind = receiver;
