@@ -15,7 +15,7 @@
 //   bytes match `serverFrame(index, i)`), `{"event":{type,port,reason}}` per join or leave, and
 //   `{"end":true}` once every server is gone.
 
-import { createFrame, type Frame, NetGear, type Port } from "../mod.ts";
+import { createFrame, type Frame, NetGear, type NetGearInit, type Port } from "../mod.ts";
 import { delay, within } from "./_endpoints.ts";
 
 /** The deterministic frame `i` of server `index` (the tests rebuild it to compare bytes). */
@@ -24,6 +24,22 @@ export function serverFrame(index: number, i: number): Frame {
   const data = new Uint8Array(4 * 6 * 3);
   for (let k = 0; k < data.length; k++) data[k] = (index * 31 + i * 7 + k) % 256;
   return createFrame(data, shape);
+}
+
+/** A multi-server client on loopback tcp for `ports` (`options` add to or override that). */
+export function multiServerClient(
+  ports: Port[],
+  pattern: 1 | 2,
+  options: Partial<NetGearInit> = {},
+): NetGear {
+  return new NetGear({
+    address: "127.0.0.1",
+    port: ports,
+    pattern,
+    receiveMode: true,
+    multiserverMode: true,
+    ...options,
+  });
 }
 
 /** Whether `frame` is exactly `serverFrame(index, i)`. */
@@ -238,13 +254,9 @@ async function runServer(argv: string[]): Promise<void> {
 
 async function runClient(argv: string[]): Promise<void> {
   const [pattern, liveness, protocol, address, ports] = argv;
-  const client = new NetGear({
+  const client = multiServerClient(ports.split(",").map(Number), Number(pattern) as 1 | 2, {
     address,
-    port: ports.split(",").map(Number) as Port[],
     protocol: protocol as "tcp" | "ipc",
-    pattern: Number(pattern) as 1 | 2,
-    receiveMode: true,
-    multiserverMode: true,
     livenessTimeout: Number(liveness),
     onServerEvent: (event) => line({ event }),
   });

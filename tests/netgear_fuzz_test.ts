@@ -17,6 +17,7 @@ import {
 import { libzmqInfo, Socket } from "../src/zmq/mod.ts";
 import { delay, freePort, within } from "./_endpoints.ts";
 import { Random, seedFrom } from "./_random.ts";
+import { multiServerClient } from "./_netgear_server.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
 
@@ -320,14 +321,8 @@ for (const { pattern, total, oversizedShare } of FUZZ_RUNS) {
     async () => {
       await withSeed(async (fuzz) => {
         const ports = [freePort(), freePort()];
-        const client = new NetGear({
-          address: "127.0.0.1",
-          port: ports,
-          pattern,
-          receiveMode: true,
-          multiserverMode: true,
-          livenessTimeout: 0, // the listed servers stay "waiting" however long the fuzzing takes
-        });
+        // Liveness off: the listed servers stay "waiting" however long the fuzzing takes.
+        const client = multiServerClient(ports, pattern, { livenessTimeout: 0 });
         const raw = new Socket(pattern === 1 ? "REQ" : "XPUB");
         raw.linger = 0;
         // XPUB: wait instead of dropping, so that every message reaches the client.
