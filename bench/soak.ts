@@ -18,7 +18,7 @@
 
 import { createFrame, type Frame, NetGear } from "../mod.ts";
 import { Context } from "../src/zmq/mod.ts";
-import { delay, freePort } from "../tests/_endpoints.ts";
+import { delay, freePorts } from "../tests/_endpoints.ts";
 
 interface SoakOptions {
   durationS: number;
@@ -202,7 +202,7 @@ async function soak(options: SoakOptions) {
   };
   const before = sample();
   for (const pattern of options.patterns) {
-    const ports = Array.from({ length: options.servers }, freePort);
+    const ports = freePorts(options.servers);
     collectors.push(new Collector(pattern, ports, frameBytes));
     for (const port of ports) {
       streamers.push({ pattern, port, streamer: new Streamer(pattern, port, options) });

@@ -23,6 +23,19 @@ export function freePort(): number {
   return port;
 }
 
+/** `count` distinct free tcp ports on 127.0.0.1 (all held open while picking, so none twice). */
+export function freePorts(count: number): number[] {
+  const listeners = Array.from(
+    { length: count },
+    () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+  );
+  try {
+    return listeners.map((listener) => (listener.addr as Deno.NetAddr).port);
+  } finally {
+    for (const listener of listeners) listener.close();
+  }
+}
+
 /** Waits `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,14 +3,15 @@
 //
 // Server: deno run --allow-ffi --allow-read --allow-env --allow-net=127.0.0.1 \
 //   tests/_netgear_server.ts <port> <pattern> <frames> <intervalMs> <index> \
-//   [requestTimeoutS] [maxRetries] [protocol] [address]
+//   [requestTimeoutS] [maxRetries] [protocol] [address] [hold]
 //   Prints `{"ready":true}` once its socket is up, `{"sent":i,"acked":bool}` per frame (acked:
 //   pattern 1 got the reply; pattern 2 always true), then `{"closed":true}` after close() (which
 //   sends the terminate). `frames` < 0 streams until SIGTERM; SIGTERM also ends a finite run
 //   early, gracefully. A send() that fails for good prints `{"error":"..."}` and exits 2.
+//   With `hold`, a finite run then waits for SIGTERM before it closes (there to be killed).
 //
 // Client: deno run ... tests/_netgear_server.ts client <pattern> <livenessS> <protocol> \
-//   <address> <port,port,...>
+//   <address> <port,port,...> [delayMs]   (delayMs: the application's time per frame)
 //   Prints `{"ready":true}` once bound, `{"item":{port,index,i,exact}}` per frame (exact: the
 //   bytes match `serverFrame(index, i)`), `{"event":{type,port,reason}}` per join or leave, and
 //   `{"end":true}` once every server is gone.
@@ -66,6 +67,8 @@ export interface ServerArgs {
   maxRetries?: number;
   protocol?: "tcp" | "ipc";
   address?: string;
+  /** After a finite run, wait for SIGTERM before closing. @default {false} */
+  hold?: boolean;
 }
 
 /** What a client child is told to do. */
@@ -76,6 +79,8 @@ export interface ClientArgs {
   livenessTimeout: number;
   protocol?: "tcp" | "ipc";
   address?: string;
+  /** How long the application takes with each frame (a slow consumer). @default {0} */
+  delayMs?: number;
 }
 
 const SCRIPT = new URL(import.meta.url).pathname;
@@ -100,6 +105,7 @@ export class NetGearProcess {
       args.maxRetries ?? 3,
       args.protocol ?? "tcp",
       args.address ?? "127.0.0.1",
+      args.hold ? "hold" : "",
     ].map(String));
   }
 
@@ -112,6 +118,7 @@ export class NetGearProcess {
       args.protocol ?? "tcp",
       args.address ?? "127.0.0.1",
       args.ports.join(","),
+      String(args.delayMs ?? 0),
     ]);
   }
 
@@ -244,6 +251,7 @@ async function runServer(argv: string[]): Promise<void> {
       line({ sent: i, acked: server.stats.frames > before });
       if (interval > 0) await delay(interval);
     }
+    for (let n = 0; argv[9] === "hold" && !stopping && n < 10_000; n++) await delay(100);
   } finally {
     await server.close();
     Deno.removeSignalListener("SIGTERM", stop);
@@ -253,7 +261,7 @@ async function runServer(argv: string[]): Promise<void> {
 }
 
 async function runClient(argv: string[]): Promise<void> {
-  const [pattern, liveness, protocol, address, ports] = argv;
+  const [pattern, liveness, protocol, address, ports, delayMs] = argv;
   const client = multiServerClient(ports.split(",").map(Number), Number(pattern) as 1 | 2, {
     address,
     protocol: protocol as "tcp" | "ipc",
@@ -265,6 +273,7 @@ async function runClient(argv: string[]): Promise<void> {
     for await (const { port, frame, message } of client) {
       const { index, i } = message as { index: number; i: number };
       line({ item: { port, index, i, exact: isServerFrame(frame, index, i) } });
+      if (Number(delayMs) > 0) await delay(Number(delayMs));
     }
   } finally {
     await client.close();

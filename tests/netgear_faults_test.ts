@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { createFrame, NetGear, NetGearError, type ServerEvent } from "../mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
-import { delay, freePort, type Transport, TRANSPORTS, within } from "./_endpoints.ts";
+import { delay, freePort, freePorts, type Transport, TRANSPORTS, within } from "./_endpoints.ts";
 import { isServerFrame, multiServerClient, NetGearProcess } from "./_netgear_server.ts";
 import { Random, seedFrom } from "./_random.ts";
 
@@ -368,7 +368,7 @@ async function finish(
 
 Deno.test("a slow application (away longer than the liveness timeout between recv() calls) does not make live servers leave", async () => {
   for (const pattern of [1, 2] as const) {
-    const ports = [freePort(), freePort()];
+    const ports = freePorts(2);
     const client = multiServerClient(ports, pattern, { livenessTimeout: 0.3 });
     let stop = false;
     const sending = ports.map(async (port) => {
@@ -404,7 +404,7 @@ for (const pattern of [1, 2] as const) {
     }`,
     async () => {
       await seeded(`faults pattern ${pattern}`, async (random) => {
-        const ports = Array.from({ length: 4 }, () => freePort());
+        const ports = freePorts(4);
         const fleet = new Fleet(pattern, placeFor("tcp"));
         let receiver: Receiver | undefined;
         try {
@@ -463,7 +463,7 @@ for (const pattern of [1, 2] as const) {
 for (const transport of TRANSPORTS) {
   Deno.test(`pattern 1, ${transport}: a multi-server client SIGKILLed twice and restarted on the same ports: the servers resume by themselves, acknowledged frames arrive once`, async () => {
     await seeded(`client restart ${transport}`, async (random) => {
-      const ports = Array.from({ length: 4 }, () => freePort());
+      const ports = freePorts(4);
       const fleet = new Fleet(1, placeFor(transport));
       const clients: NetGearProcess[] = [];
       let receiver: Receiver | undefined;
@@ -538,7 +538,7 @@ for (const transport of TRANSPORTS) {
 
 Deno.test("churn: 16 server ports, servers joining and leaving (SIGTERM or SIGKILL) at random: the live set follows, acknowledged frames arrive exactly once", async () => {
   await seeded("churn", async (random) => {
-    const ports = Array.from({ length: 16 }, () => freePort());
+    const ports = freePorts(16);
     const fleet = new Fleet(1, placeFor("tcp"));
     let receiver: Receiver | undefined;
     try {
@@ -596,3 +596,38 @@ for (const pattern of [0, 1, 2] as const) {
     await assert.rejects(server.send(createFrame(new Uint8Array(3), [3])), NetGearError);
   });
 }
+
+Deno.test("pattern 2: a slow client whose queue is full survives its server's SIGKILL and still delivers every frame that reached it (with ZMTP heartbeats libzmq 4.3 dropped them, or aborted)", async () => {
+  const port = freePort();
+  const server = NetGearProcess.server({
+    port,
+    pattern: 2,
+    frames: 300,
+    intervalMs: 0,
+    index: 0,
+    hold: true,
+  });
+  const client = NetGearProcess.client({
+    ports: [port],
+    pattern: 2,
+    livenessTimeout: LIVENESS_MS / 1000,
+    delayMs: 20, // the application is far slower than the server: every queue fills up
+  });
+  try {
+    await Promise.all([server.ready(), client.ready()]);
+    await server.waitFor(() => server.sent === 300, 15_000, "the server's burst");
+    await delay(200); // its I/O thread hands the last bytes to the kernel
+    server.kill("SIGKILL"); // the connection closes while the client's input is stopped
+    // The client goes on with what it queued, then ends by itself; it must not abort.
+    const code = await client.exitCode(30_000);
+    assert.equal(code, 0, "the client process exit code");
+    // Everything that reached the client's host is delivered, exact and in order.
+    const items = client.items();
+    assert.ok(items.every((x) => x.exact));
+    assert.deepEqual(items.map((x) => x.i), Array.from({ length: 300 }, (_, k) => k));
+    assert.ok(client.lines.some((l) => l.end === true));
+  } finally {
+    await client.dispose();
+    await server.dispose();
+  }
+});

@@ -15,7 +15,7 @@ import {
   encodeTerminateMessage,
 } from "../src/protocol/mod.ts";
 import { libzmqInfo, Socket } from "../src/zmq/mod.ts";
-import { delay, freePort, within } from "./_endpoints.ts";
+import { delay, freePorts, within } from "./_endpoints.ts";
 import { Random, seedFrom } from "./_random.ts";
 import { multiServerClient } from "./_netgear_server.ts";
 
@@ -320,7 +320,7 @@ for (const { pattern, total, oversizedShare } of FUZZ_RUNS) {
     } counted, memory stays bounded, good frames still arrive`,
     async () => {
       await withSeed(async (fuzz) => {
-        const ports = [freePort(), freePort()];
+        const ports = freePorts(2);
         // Liveness off: the listed servers stay "waiting" however long the fuzzing takes.
         const client = multiServerClient(ports, pattern, { livenessTimeout: 0 });
         const raw = new Socket(pattern === 1 ? "REQ" : "XPUB");

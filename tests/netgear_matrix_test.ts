@@ -15,7 +15,7 @@ import {
   type NetGearInit,
 } from "../mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
-import { delay, freePort, type Transport, TRANSPORTS, within } from "./_endpoints.ts";
+import { delay, freePort, freePorts, type Transport, TRANSPORTS, within } from "./_endpoints.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
 
@@ -151,7 +151,7 @@ interface Received {
 async function runScenario(scenario: Scenario): Promise<void> {
   const { mode, pattern, bidirectional, transport, peers } = scenario;
   const address = addressFor(transport);
-  const ports = Array.from({ length: peers }, () => freePort());
+  const ports = freePorts(peers);
   const common = { address, protocol: transport, pattern, bidirectionalMode: bidirectional };
   const receiverOptions: NetGearInit[] = mode === "multiclient"
     ? ports.map((port) => ({ ...common, port, receiveMode: true, multiclientMode: true }))
@@ -239,7 +239,7 @@ for (const scenario of scenarios()) {
 }
 
 Deno.test("multi-client pattern 2: the first frame leaves once every client subscribed, not after the subscription wait (5 s) runs out", async () => {
-  const ports = [freePort(), freePort(), freePort()];
+  const ports = freePorts(3);
   const clients = ports.map((port) =>
     new NetGear({ ...RECEIVER, port, pattern: 2, multiclientMode: true })
   );
@@ -450,7 +450,7 @@ for (const { what, receiver, sender } of ROLES) {
 for (const transport of TRANSPORTS) {
   Deno.test(`multi-server pattern 1, ${transport}: a client closed and started again on the same ports; its servers resume by themselves, every acknowledged frame arrives once`, async () => {
     const address = addressFor(transport);
-    const ports = [freePort(), freePort(), freePort()];
+    const ports = freePorts(3);
     const clientOptions = {
       address,
       protocol: transport,

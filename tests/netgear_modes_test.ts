@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createFrame, type DType, type Frame, NetGear, NetGearError } from "../mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
-import { freePort, within } from "./_endpoints.ts";
+import { freePort, freePorts, within } from "./_endpoints.ts";
 import { jpegCodec } from "../src/codec/mod.ts";
 
 libzmqInfo(); // libzmq and libjpeg-turbo load once per process, before the sanitizers watch
@@ -39,7 +39,7 @@ Deno.test("bidirectional pattern 0: send() returns the receiver's data, frames i
 });
 
 Deno.test("multi-client pattern 1: requests go round-robin and send() says which client answered", async () => {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const clients = ports.map((port) =>
     new NetGear({
       address: "127.0.0.1",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createFrame, type Frame, NetGear, type ServerEvent } from "../mod.ts";
-import { freePort, within } from "./_endpoints.ts";
+import { freePort, freePorts, within } from "./_endpoints.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
@@ -13,7 +13,7 @@ function frameOf(s: number, i: number, shape = [4, 6, 3]): Frame {
 }
 
 Deno.test("multi-server bidirectional: each reply carries the returnData of the recv() that returned its frame", async () => {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const client = new NetGear({
     address: "127.0.0.1",
     port: ports,
@@ -50,7 +50,7 @@ Deno.test("multi-server bidirectional: each reply carries the returnData of the 
 });
 
 Deno.test("a multi-server client with a silent server ends after the liveness timeout", async () => {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const events: ServerEvent[] = [];
   const client = new NetGear({
     address: "127.0.0.1",
@@ -88,7 +88,7 @@ Deno.test("a multi-server client with a silent server ends after the liveness ti
 });
 
 Deno.test("a server that closes before sending any frame does not end the client for the others", async () => {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const client = new NetGear({
     address: "127.0.0.1",
     port: ports,

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { NetGear, type NetGearItem, type ServerEvent } from "../mod.ts";
-import { freePort, within } from "./_endpoints.ts";
+import { freePorts, within } from "./_endpoints.ts";
 import { NetGearProcess, serverFrame } from "./_netgear_server.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
@@ -30,7 +30,7 @@ function assertFrames(items: NetGearItem[], index: number, count: number): void 
 }
 
 Deno.test("pattern 1, two server processes, one SIGKILLed mid-stream: it times out, the other goes on, the client ends", async () => {
-  const ports = [freePort(), freePort()];
+  const ports = freePorts(2);
   const victim = NetGearProcess.server({
     port: ports[0],
     pattern: 1,
@@ -94,7 +94,7 @@ Deno.test("pattern 1, two server processes, one SIGKILLed mid-stream: it times o
 
 Deno.test("pattern 2, two server processes that close normally: the client ends by itself, 20 times", async () => {
   for (let round = 0; round < 20; round++) {
-    const ports = [freePort(), freePort()];
+    const ports = freePorts(2);
     const servers = ports.map((port, s) =>
       NetGearProcess.server({ port, pattern: 2, frames: 3, intervalMs: 0, index: s })
     );
@@ -126,7 +126,7 @@ Deno.test("pattern 2, two server processes that close normally: the client ends 
 
 for (const pattern of [1, 2] as const) {
   Deno.test(`pattern ${pattern}: a server process that closes before any frame does not disturb the other`, async () => {
-    const ports = [freePort(), freePort()];
+    const ports = freePorts(2);
     const early = NetGearProcess.server({
       port: ports[0],
       pattern,

@@ -710,9 +710,15 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const socket = new Socket(type);
     try {
       socket.linger = 1000;
-      // ZMTP heartbeats: a dead peer's connection is dropped, so libzmq reconnects.
-      socket.heartbeatInterval = 1000;
-      socket.heartbeatTimeout = 3000;
+      // ZMTP heartbeats, on the ends that wait for replies: a dead peer's connection is
+      // dropped, so libzmq reconnects. Not where input can stall on a full queue (SUB, REP,
+      // PAIR receivers) nor towards it (XPUB): there a heartbeat cannot be read in time, and
+      // libzmq 4.3 aborts the process when its heartbeat timer fires on a connection that
+      // failed meanwhile (zeromq/libzmq#4364).
+      if (type === "REQ" || (type === "PAIR" && !receiver)) {
+        socket.heartbeatInterval = 1000;
+        socket.heartbeatTimeout = 3000;
+      }
       if (type === "REQ") {
         socket.requestRelaxed = true;
         socket.requestCorrelate = true;
