@@ -2,13 +2,14 @@
 // joining again, while resident memory, open file descriptors and ZeroMQ sockets are watched.
 //
 //   deno task soak [--duration 180] [--servers 4] [--pattern 1|2|both] [--fps 30]
-//     [--width 320] [--height 240] [--restart-every 5] [--warmup 10]
+//     [--width 320] [--height 240] [--restart-every 5] [--warmup 30]
 //     [--rss-growth-mib 64] [--fd-growth 16] [--json]
 //
 // Each pattern gets its own multi-server client (tcp loopback) and `--servers` servers; every
 // `--restart-every` seconds one server (in turn) closes and a new one takes its port. Samples are
 // taken right after each restart, when every server is up, so that they compare like with like.
-// "start" is the first sample after `--warmup` seconds; "end" the last one. Exit 1 when, from
+// "start" is the first sample after `--warmup` seconds (RSS settles within about 30 s at the
+// defaults); "end" the last one. Exit 1 when, from
 // start to end, RSS grew by more than `--rss-growth-mib`, open fds by more than `--fd-growth`,
 // or the socket count changed at all; when a socket is left open after everything closed; or
 // when a client ended early, dropped a frame, or a server delivered nothing.
@@ -57,7 +58,7 @@ function parseArgs(args: string[]): SoakOptions {
     width: 320,
     height: 240,
     restartEveryS: 5,
-    warmupS: 10,
+    warmupS: 30,
     rssGrowthMiB: 64,
     fdGrowth: 16,
     json: false,
