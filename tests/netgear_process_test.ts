@@ -3,102 +3,11 @@
 
 import assert from "node:assert/strict";
 import { NetGear, type NetGearItem, type ServerEvent } from "../mod.ts";
-import { delay, freePort, within } from "./_endpoints.ts";
-import { serverFrame } from "./_netgear_server.ts";
+import { freePorts, within } from "./_endpoints.ts";
+import { NetGearProcess, serverFrame } from "./_netgear_server.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
-
-const SERVER_SCRIPT = new URL("./_netgear_server.ts", import.meta.url).pathname;
-
-/** A server child process and the JSON lines it printed. */
-class ServerProcess {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly #process: Deno.ChildProcess;
-  readonly #reading: Promise<void>;
-  exited = false;
-
-  constructor(port: number, pattern: 1 | 2, frames: number, intervalMs: number, index: number) {
-    this.#process = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-ffi",
-        "--allow-read",
-        "--allow-env",
-        "--allow-net=127.0.0.1",
-        SERVER_SCRIPT,
-        String(port),
-        String(pattern),
-        String(frames),
-        String(intervalMs),
-        String(index),
-      ],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    this.#process.status.then(() => this.exited = true);
-    this.#reading = this.#read();
-  }
-
-  async #read(): Promise<void> {
-    let buffered = "";
-    for await (const chunk of this.#process.stdout.pipeThrough(new TextDecoderStream())) {
-      buffered += chunk;
-      let newline;
-      while ((newline = buffered.indexOf("\n")) >= 0) {
-        const text = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (text) this.lines.push(JSON.parse(text));
-      }
-    }
-  }
-
-  /** Frames the child reported sent. */
-  get sent(): number {
-    return this.lines.filter((l) => "sent" in l).length;
-  }
-
-  /** Polls (bounded) until `test` holds. */
-  async waitFor(test: () => boolean, ms: number, what: string): Promise<void> {
-    const deadline = performance.now() + ms;
-    while (!test()) {
-      if (this.exited && !test()) {
-        await this.#reading;
-        if (test()) return;
-        throw new Error(`${what}: the server process exited first`);
-      }
-      if (performance.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-      await delay(10);
-    }
-  }
-
-  ready(ms = 15_000): Promise<void> {
-    return this.waitFor(() => this.lines.some((l) => l.ready === true), ms, "server ready");
-  }
-
-  kill(): void {
-    if (!this.exited) this.#process.kill("SIGKILL");
-  }
-
-  /** Waits (bounded) for the child to exit by itself. */
-  async exitCode(ms = 15_000): Promise<number> {
-    const status = await within(this.#process.status, ms, "server exit");
-    await this.#reading;
-    return status.code;
-  }
-
-  /** Kills the child if still running, and waits for it and its output. */
-  async dispose(): Promise<void> {
-    try {
-      this.kill();
-    } catch {
-      // already gone
-    }
-    await this.#process.status;
-    await this.#reading.catch(() => {});
-  }
-}
 
 /** Receives every item until the client ends, with the time each arrived. */
 async function drain(client: NetGear): Promise<{ item: NetGearItem; at: number }[]> {
@@ -121,9 +30,21 @@ function assertFrames(items: NetGearItem[], index: number, count: number): void 
 }
 
 Deno.test("pattern 1, two server processes, one SIGKILLed mid-stream: it times out, the other goes on, the client ends", async () => {
-  const ports = [freePort(), freePort()];
-  const victim = new ServerProcess(ports[0], 1, 500, 20, 0);
-  const survivor = new ServerProcess(ports[1], 1, 40, 50, 1);
+  const ports = freePorts(2);
+  const victim = NetGearProcess.server({
+    port: ports[0],
+    pattern: 1,
+    frames: 500,
+    intervalMs: 20,
+    index: 0,
+  });
+  const survivor = NetGearProcess.server({
+    port: ports[1],
+    pattern: 1,
+    frames: 40,
+    intervalMs: 50,
+    index: 1,
+  });
   let client: NetGear | undefined;
   try {
     await Promise.all([victim.ready(), survivor.ready()]);
@@ -173,8 +94,10 @@ Deno.test("pattern 1, two server processes, one SIGKILLed mid-stream: it times o
 
 Deno.test("pattern 2, two server processes that close normally: the client ends by itself, 20 times", async () => {
   for (let round = 0; round < 20; round++) {
-    const ports = [freePort(), freePort()];
-    const servers = ports.map((port, s) => new ServerProcess(port, 2, 3, 0, s));
+    const ports = freePorts(2);
+    const servers = ports.map((port, s) =>
+      NetGearProcess.server({ port, pattern: 2, frames: 3, intervalMs: 0, index: s })
+    );
     let client: NetGear | undefined;
     try {
       await Promise.all(servers.map((s) => s.ready()));
@@ -203,9 +126,21 @@ Deno.test("pattern 2, two server processes that close normally: the client ends 
 
 for (const pattern of [1, 2] as const) {
   Deno.test(`pattern ${pattern}: a server process that closes before any frame does not disturb the other`, async () => {
-    const ports = [freePort(), freePort()];
-    const early = new ServerProcess(ports[0], pattern, 0, 0, 0);
-    const other = new ServerProcess(ports[1], pattern, 5, 30, 1);
+    const ports = freePorts(2);
+    const early = NetGearProcess.server({
+      port: ports[0],
+      pattern,
+      frames: 0,
+      intervalMs: 0,
+      index: 0,
+    });
+    const other = NetGearProcess.server({
+      port: ports[1],
+      pattern,
+      frames: 5,
+      intervalMs: 30,
+      index: 1,
+    });
     let client: NetGear | undefined;
     try {
       await Promise.all([early.ready(), other.ready()]);

@@ -15,17 +15,7 @@ import {
   type NetGearMessage,
   type Reply,
 } from "../src/protocol/mod.ts";
-
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./_random.ts";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const frame: Frame = { shape: [2, 3], dtype: "int16", data: new Uint8Array(12).fill(7) };
@@ -189,7 +179,7 @@ function tryBoth(parts: Uint8Array[], label: string): number {
 }
 
 Deno.test("mutated valid messages and replies only ever fail with a ProtocolError", () => {
-  const next = random(0x5eed);
+  const next = prng(0x5eed);
   const pick = (n: number) => Math.floor(next() * n);
   let accepted = 0;
   for (let i = 0; i < 4000; i++) {
@@ -216,7 +206,7 @@ Deno.test("mutated valid messages and replies only ever fail with a ProtocolErro
 });
 
 Deno.test("random bytes that open like a header only ever fail with a ProtocolError", () => {
-  const next = random(42);
+  const next = prng(42);
   const pick = (n: number) => Math.floor(next() * n);
   const openers = [0x7b, 0x20, 0x80, 0x83, 0x86, 0x8f, 0xde, 0xdf];
   for (let i = 0; i < 3000; i++) {

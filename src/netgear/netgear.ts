@@ -138,11 +138,12 @@ interface ServerState {
   lastSeen: number;
   lastFrameAt: number;
   fps: number;
+  /** Time the application kept the receiver from listening since this server was last seen:
+   * silence counts towards the liveness timeout only while the receiver listens. */
+  awayMs: number;
 }
 
 const SUBSCRIBE_WAIT_MS = 5000;
-/** Heartbeat timeout of the patterns with backpressure (0 and 2): see `#open`. */
-const PUSHBACK_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * A NetGear peer: a receiver (`receiveMode: true`) or a sender, in plain, multi-server,
@@ -181,6 +182,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   #failures = 0;
   #subscribed = 0;
   #lastTraffic = performance.now();
+  #awaySince: number | undefined;
 
   /**
    * Creates a receiver or a sender and binds or connects its socket.
@@ -220,7 +222,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
 
   /** Multi-server receiver: every server of the port list (and any other that spoke). */
   get servers(): ServerInfo[] {
-    return [...this.#servers.values()].map(({ lastFrameAt: _, ...info }) => ({ ...info }));
+    return [...this.#servers.values()].map(({ lastFrameAt: _, awayMs: __, ...info }) => ({
+      ...info,
+    }));
   }
 
   /** Counters: frames, drops by reason, timeouts, rebinds. */
@@ -254,10 +258,12 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       throw new NetGearError("Cannot recv() while another recv() is pending: await it first");
     }
     this.#busy = true;
+    this.#creditAway();
     try {
       return await this.#receiveNext(options);
     } finally {
       this.#busy = false;
+      this.#awaySince = Date.now();
     }
   }
 
@@ -403,6 +409,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     }
     server.lastFrameAt = now;
     server.lastSeen = now;
+    server.awayMs = 0;
     server.frames++;
     server.bytes += frame.data.byteLength;
     server.lastMessage = message;
@@ -424,13 +431,21 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     return live;
   }
 
+  /** Between two `recv()` calls nobody listens: that time is not the servers' silence. */
+  #creditAway(): void {
+    if (this.#awaySince === undefined) return;
+    const away = Date.now() - this.#awaySince;
+    this.#awaySince = undefined;
+    for (const server of this.#servers.values()) if (server.state !== "gone") server.awayMs += away;
+  }
+
   /** Marks servers silent past the liveness timeout as gone; true when none is left. */
   #expireServers(): boolean {
     const limit = this.options.livenessTimeoutMs;
     if (limit > 0) {
       const now = Date.now();
       for (const server of this.#servers.values()) {
-        if (server.state !== "gone" && now - server.lastSeen >= limit) {
+        if (server.state !== "gone" && now - server.lastSeen - server.awayMs >= limit) {
           this.#leave(server.port, "timeout");
         }
       }
@@ -446,7 +461,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       const now = Date.now();
       for (const server of this.#servers.values()) {
         if (server.state !== "gone") {
-          wait = Math.min(wait, server.lastSeen + o.livenessTimeoutMs - now);
+          wait = Math.min(wait, server.lastSeen + server.awayMs + o.livenessTimeoutMs - now);
         }
       }
     } else if (!o.multiserverMode && o.pattern !== 2) {
@@ -686,7 +701,11 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       }
       // Pattern 1 already has its acknowledgement; patterns 0 and 2 linger so the terminate
       // still leaves after close.
-      socket.linger = o.pattern === 1 ? 0 : 1000;
+      try {
+        socket.linger = o.pattern === 1 ? 0 : 1000;
+      } catch {
+        // A send() still waits on the socket (EBUSY): it closes with the linger it has.
+      }
     }
     await socket.close();
     await this.#security?.close();
@@ -711,13 +730,15 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const socket = new Socket(type, { context: this.#security?.context });
     try {
       socket.linger = 1000;
-      // ZMTP heartbeats: a dead peer's connection is dropped, so libzmq reconnects. A peer
-      // answers a ping only once it reads it, and under pattern 2's backpressure (lossless
-      // delivery, a slow client) the ping waits behind queued frames: a short timeout there
-      // drops a healthy connection with frames queued on it (16 servers on 2 cores lost
-      // frames with 3 s). REQ/REP has one frame in flight, so it keeps the quick timeout.
-      socket.heartbeatInterval = 1000;
-      socket.heartbeatTimeout = o.pattern === 1 ? 3000 : PUSHBACK_HEARTBEAT_TIMEOUT_MS;
+      // ZMTP heartbeats, on the ends that wait for replies: a dead peer's connection is
+      // dropped, so libzmq reconnects. Not where input can stall on a full queue (SUB, REP,
+      // PAIR receivers) nor towards it (XPUB): there a heartbeat cannot be read in time, and
+      // libzmq 4.3 aborts the process when its heartbeat timer fires on a connection that
+      // failed meanwhile (zeromq/libzmq#4364).
+      if (type === "REQ" || (type === "PAIR" && !receiver)) {
+        socket.heartbeatInterval = 1000;
+        socket.heartbeatTimeout = 3000;
+      }
       if (type === "REQ") {
         socket.requestRelaxed = true;
         socket.requestCorrelate = true;
@@ -731,6 +752,8 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         // instead of dropping when a receiver's queue is full.
         socket.sendHighWaterMark = 16;
         socket.xpubNoDrop = true;
+        // Every receiver's subscription counts, not only the first of each topic (multi-client).
+        socket.xpubVerbose = true;
       }
       if (receiver && o.multiserverMode) socket.recordPeerAddress = true;
       this.#security?.configure(socket);
@@ -787,6 +810,7 @@ function newServer(port: Port, now: number): ServerState {
     lastSeen: now,
     lastFrameAt: 0,
     fps: 0,
+    awayMs: 0,
   };
 }
 

@@ -64,7 +64,9 @@ export interface NetGearOptions {
   subscriberTimeout?: number;
   /**
    * Multi-server receiver, in seconds: a server silent this long counts as gone (also a listed
-   * port never heard from, counted from the start). `0` turns liveness off (vidgear's behaviour).
+   * port never heard from, counted from the start). Silence counts only while the receiver
+   * listens: time the application spends between `recv()` calls does not make servers leave.
+   * `0` turns liveness off (vidgear's behaviour).
    * @default {5}
    */
   livenessTimeout?: number;

@@ -101,6 +101,14 @@ export class Context {
     return this.#handle === null;
   }
 
+  /**
+   * How many sockets of this context are open (created and not yet closed), monitors' readers
+   * included: a count that should stay flat in a long-running process.
+   */
+  get openSockets(): number {
+    return this.#members.size;
+  }
+
   /** @internal The native handle, for sockets of this context. */
   get handle(): Deno.PointerObject {
     if (this.#handle === null) {
