@@ -164,3 +164,25 @@ Deno.test("closing right after zero-copy sends is safe, and the socket's memory 
     await pull.close();
   }
 });
+
+Deno.test("a zero-copy send hands libzmq the sender's own memory, not a copy of it", async () => {
+  // inproc passes messages between sockets without touching their bytes: a leased receive
+  // then sees the very memory the sender gave, if (and only if) the send copied nothing.
+  const endpoint = `inproc://zero-copy-identity-${crypto.randomUUID()}`;
+  await using pull = new Socket("PULL");
+  pull.bind(endpoint);
+  await using push = new Socket("PUSH");
+  push.connect(endpoint);
+  const address = (bytes: Uint8Array) =>
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes as Uint8Array<ArrayBuffer>));
+  const shared = new Uint8Array(new SharedArrayBuffer(BIG)).fill(9);
+  await push.send(shared, { zeroCopy: true });
+  await push.send(shared); // and a copying send, for contrast
+  {
+    using lent = await pull.receiveLeased({ timeout: 5000 });
+    assert.equal(address(lent.parts[0]), address(shared));
+  }
+  using copied = await pull.receiveLeased({ timeout: 5000 });
+  assert.notEqual(address(copied.parts[0]), address(shared));
+  assert.deepEqual(copied.parts[0], shared);
+});

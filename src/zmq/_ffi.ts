@@ -127,7 +127,8 @@ const INSTALL_HINT = [
 
 let loaded: { symbols: Libzmq; info: LibzmqInfo } | undefined;
 
-function readEnv(name: string): string | undefined {
+/** @internal An environment variable, or undefined when unset, empty or not permitted. */
+export function readEnv(name: string): string | undefined {
   try {
     return Deno.env.get(name) || undefined;
   } catch (error) {
@@ -156,30 +157,50 @@ const PIN: Partial<Record<typeof Deno.build.os, { libc: string; flags: number }>
 };
 
 /**
+ * A function of the loaded libzmq that ignores its arguments (`zmq_errno`), or null where the
+ * system loader cannot be asked for it. Zero-copy sends pass it as the message's free function:
+ * libzmq then counts references to the memory (with no free function it makes a "constant"
+ * message that counts nothing), and the memory itself stays JS's to release.
+ */
+let ignoringFree: Deno.PointerValue = null;
+
+/** @internal See {@link ignoringFree}; null until libzmq is loaded, or where it cannot be had. */
+export function freeNothingFunction(): Deno.PointerValue {
+  return ignoringFree;
+}
+
+/**
  * Keeps libzmq mapped until the process ends. Deno closes every library at exit, and an
  * uncaught error exits without the "unload" event in which the contexts are ended: libzmq's
  * I/O threads would then run unmapped code and crash the process (SIGSEGV instead of the
  * error's message). Asking the system loader for the library again with RTLD_NODELETE makes
  * that last dlclose leave it in place. Best effort: where it cannot be done, nothing changes.
+ * The same handle gives {@link ignoringFree}.
  */
-function pin(path: string): boolean {
+function pin(path: string): void {
+  ignoringFree = null;
   const spec = PIN[Deno.build.os];
-  if (!spec) return false;
-  let libc: Deno.DynamicLibrary<{ dlopen: { parameters: ["buffer", "i32"]; result: "pointer" } }>;
+  if (!spec) return;
+  let libc: Deno.DynamicLibrary<typeof LOADER>;
   try {
-    libc = Deno.dlopen(spec.libc, {
-      dlopen: { parameters: ["buffer", "i32"], result: "pointer" },
-    });
+    libc = Deno.dlopen(spec.libc, LOADER);
   } catch {
-    return false;
+    return;
   }
   try {
-    const name = new TextEncoder().encode(`${path}\0`);
-    return libc.symbols.dlopen(name, spec.flags) !== null;
+    const handle = libc.symbols.dlopen(encoder.encode(`${path}\0`), spec.flags);
+    if (handle !== null) ignoringFree = libc.symbols.dlsym(handle, encoder.encode("zmq_errno\0"));
   } finally {
     libc.close();
   }
 }
+
+const LOADER = {
+  dlopen: { parameters: ["buffer", "i32"], result: "pointer" },
+  dlsym: { parameters: ["pointer", "buffer"], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+const encoder = new TextEncoder();
 
 const BUNDLED_NAME = "zeromq";
 const BUNDLED_VERSION = BUNDLED_PACKAGE.split("@").at(-1)!;
@@ -324,4 +345,4 @@ function loadBundled(tried: string[]): boolean {
   return true;
 }
 
-const CURVE = new TextEncoder().encode("curve\0");
+const CURVE = encoder.encode("curve\0");

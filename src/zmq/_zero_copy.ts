@@ -4,10 +4,13 @@
 // Knowing when libzmq lets go: a free function would run on libzmq's I/O thread, where no JS
 // may run. Instead the socket keeps its own copy of each such message (zmq_msg_copy shares the
 // content and counts references) and reads the count: once only our copy holds the content,
-// libzmq is done with the memory. The count's place in libzmq's content_t ({ data, size, ffn,
+// libzmq is done with the memory. libzmq counts only when the message has a free function
+// (without one it makes a "constant" message and copies just the pointer), so the free function
+// given is one of libzmq's own that ignores its arguments (see freeNothingFunction). The count's place in libzmq's content_t ({ data, size, ffn,
 // hint, refcnt }, unchanged from 4.2 to 4.3.5) is checked on every message against the data
 // pointer, size and count we know; a libzmq laid out otherwise gets copying sends.
 
+import { freeNothingFunction } from "./_ffi.ts";
 import { zmq } from "./_native.ts";
 
 /** Parts smaller than this are copied: libzmq copies small messages anyway. */
@@ -64,10 +67,12 @@ export class ZeroCopySends {
     const lib = zmq();
     this.sweep();
     const size = part.byteLength;
+    const free = freeNothingFunction();
+    if (free === null) return lib.zmq_send(socket, part, BigInt(size), flags);
     const data = Deno.UnsafePointer.of(part as Uint8Array<ArrayBuffer>);
     const msg = new Uint8Array(MSG_T_SIZE);
     const keep = new Uint8Array(MSG_T_SIZE);
-    lib.zmq_msg_init_data(msg, data, BigInt(size), null, null);
+    lib.zmq_msg_init_data(msg, data, BigInt(size), free, null);
     lib.zmq_msg_init(keep);
     lib.zmq_msg_copy(keep, msg);
     const content = contentOf(keep);
