@@ -37,4 +37,5 @@ export {
   MAX_FRAME_ITEMS,
   shapeItems,
 } from "./src/frame.ts";
+export { type MemoryTuning, type MemoryTuningOptions, tuneMemory } from "./src/zmq/memory.ts";
 export { NetGearError, ProtocolError, type ProtocolErrorReason } from "./src/errors.ts";

@@ -3,7 +3,9 @@
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
 // Roles ending in -zerocopy copy nothing, like pyzmq's copy=False: receivers use receiveLeased(),
 // senders send a SharedArrayBuffer with { zeroCopy: true }.
-import { Socket } from "../src/zmq/mod.ts";
+import { Socket, tuneMemory } from "../src/zmq/mod.ts";
+
+tuneMemory(); // as NetGear does by default
 
 const [role, endpoint, sizeText, countText] = Deno.args;
 const size = Number(sizeText);

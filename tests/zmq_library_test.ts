@@ -10,20 +10,10 @@ import {
   zmqVersion,
 } from "../src/zmq/mod.ts";
 import { freePort } from "./_endpoints.ts";
+import { evalIn as runWith } from "./_eval.ts";
 
 const moduleUrl = new URL("../src/zmq/mod.ts", import.meta.url).href;
 libzmqInfo(); // loaded once per process, before the sanitizers watch
-
-/** Runs a snippet in a fresh Deno with `env`, returning its stdout, stderr and exit code. */
-async function runWith(env: Record<string, string>, code: string) {
-  const { stdout, stderr, code: exit } = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", code],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { out: new TextDecoder().decode(stdout), err: new TextDecoder().decode(stderr), exit };
-}
 
 Deno.test("libzmq is 4.2 or newer and reports where it came from", () => {
   const info = libzmqInfo();

@@ -412,3 +412,59 @@ Deno.test("closing a context closes its sockets and never hangs on unsent messag
   assert.throws(() => new Socket("PAIR", { context }), { code: "ETERM" });
   await context.close();
 });
+
+Deno.test("a lossless XPUB send waits for room without spinning, and goes out once there is", async () => {
+  // libzmq reports POLLOUT on an XPUB with xpubNoDrop even when its queue is full
+  // (zeromq/libzmq#1597): a send waiting on poll would spin through a core.
+  const endpoint = `inproc://xpub-nodrop-${crypto.randomUUID()}`;
+  await using xpub = new Socket("XPUB");
+  xpub.sendHighWaterMark = 1;
+  xpub.xpubNoDrop = true;
+  xpub.bind(endpoint);
+  await using sub = new Socket("SUB");
+  sub.receiveHighWaterMark = 1;
+  sub.connect(endpoint);
+  sub.subscribe();
+  assert.deepEqual(strings(await xpub.receive({ timeout: 2000 })), ["\x01"]);
+  let queued = 0;
+  for (; queued < 100; queued++) {
+    const ok = await xpub.send(bytes(`m${queued}`), { timeout: 0 }).then(() => true, () => false);
+    if (!ok) break;
+  }
+  assert.ok(queued >= 1 && queued < 100, `the queue took ${queued} messages`);
+  const { cpuUsage } = await import("node:process");
+  const before = cpuUsage();
+  const pending = xpub.send(bytes("last"), { timeout: 5000 });
+  pending.catch(() => {}); // awaited below; a failed assertion closes the socket under it
+  await delay(400);
+  const used = cpuUsage(before);
+  const cpuMs = (used.user + used.system) / 1000;
+  assert.ok(cpuMs < 200, `waiting 400 ms for room took ${cpuMs.toFixed(0)} ms of CPU`);
+  const received: string[] = [];
+  for (let i = 0; i <= queued; i++) received.push(...strings(await sub.receive({ timeout: 2000 })));
+  await pending;
+  assert.deepEqual(received, [...Array.from({ length: queued }, (_, i) => `m${i}`), "last"]);
+});
+
+Deno.test("tryReceive takes a message already queued and never waits", async () => {
+  const [pull, push] = pair("PULL", "PUSH", "tcp");
+  try {
+    assert.equal(pull.tryReceive(), null);
+    await push.send(["a", "b"]);
+    let parts: Uint8Array[] | null = null;
+    for (let i = 0; i < 200 && parts === null; i++) {
+      await delay(5);
+      parts = pull.tryReceive();
+    }
+    assert.deepEqual(strings(parts!), ["a", "b"]);
+    assert.equal(pull.tryReceive(), null);
+    // A receive already waiting gets the next message first.
+    const waiting = pull.receive({ timeout: 2000 });
+    assert.equal(pull.tryReceive(), null);
+    await push.send("c");
+    assert.deepEqual(strings(await waiting), ["c"]);
+  } finally {
+    await closeAll(pull, push);
+  }
+  assert.throws(() => pull.tryReceive(), (e) => e instanceof ZmqError && e.code === "EBADF");
+});

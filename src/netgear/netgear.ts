@@ -8,7 +8,7 @@
 
 import type { Frame } from "../frame.ts";
 import { NetGearError, ProtocolError } from "../errors.ts";
-import { Socket, ZmqError } from "../zmq/mod.ts";
+import { Socket, tuneMemory, ZmqError } from "../zmq/mod.ts";
 import {
   createDeviceId,
   decodeMessage,
@@ -200,6 +200,10 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     }
     this.#onServerEvent = onServerEvent;
     this.options = Object.freeze(resolveOptions(rest));
+    if (this.options.tuneMemory) {
+      const { applied, detail } = tuneMemory();
+      this.#log(`${applied ? "malloc tuned for large frames" : "malloc left as it is"}: ${detail}`);
+    }
     if (this.options.receiveMode && this.options.multiserverMode) {
       const now = Date.now();
       for (const port of this.options.ports) this.#servers.set(String(port), newServer(port, now));
@@ -512,12 +516,8 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   /** `delivery: "latest"`: reads whatever is already queued, keeping each server's newest. */
   async #drainLatest(returnData: unknown, socket: Socket): Promise<void> {
     for (let i = 0; i < 10_000 && !this.#closed; i++) {
-      let parts: Uint8Array[];
-      try {
-        parts = await socket.receive({ timeout: 0 });
-      } catch {
-        return;
-      }
+      const parts = socket.tryReceive();
+      if (parts === null) return;
       const item = await this.#handle(parts, returnData, socket);
       if (item) this.#keepLatest(item);
     }
@@ -654,18 +654,22 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const deadline = performance.now() + (this.#subscribed < 0 ? 0 : SUBSCRIBE_WAIT_MS);
     for (;;) {
       const waitMs = this.#subscribed >= wanted ? 0 : Math.max(0, deadline - performance.now());
-      let parts: Uint8Array[];
+      let parts: Uint8Array[] | null;
       try {
-        parts = await socket.receive({ timeout: Math.ceil(waitMs), signal });
+        // Once the wait is over, only (un)subscriptions already queued are read.
+        parts = waitMs > 0
+          ? await socket.receive({ timeout: Math.ceil(waitMs), signal })
+          : socket.tryReceive();
       } catch (error) {
-        if (error instanceof ZmqError && error.code === "EAGAIN") {
-          if (this.#subscribed < wanted && this.#subscribed >= 0) {
-            this.#log(`only ${this.#subscribed} of ${wanted} receivers subscribed; sending anyway`);
-            this.#subscribed = -1; // wait no more
-          }
-          return;
+        if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
+        parts = null;
+      }
+      if (parts === null) {
+        if (this.#subscribed < wanted && this.#subscribed >= 0) {
+          this.#log(`only ${this.#subscribed} of ${wanted} receivers subscribed; sending anyway`);
+          this.#subscribed = -1; // wait no more
         }
-        throw error;
+        return;
       }
       if (parts[0]?.[0] === 1) this.#subscribed++;
       else if (parts[0]?.[0] === 0) this.#subscribed--;

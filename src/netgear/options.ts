@@ -77,6 +77,13 @@ export interface NetGearOptions {
    */
   delivery?: DeliveryMode;
   /**
+   * Tune the C allocator of the process for large frames (see `tuneMemory()`): on Linux with
+   * glibc, frames reuse memory instead of faulting in fresh pages, which more than halves the
+   * CPU time of moving a 640×480×3 frame. Process-wide; false leaves malloc alone.
+   * @default {true}
+   */
+  tuneMemory?: boolean;
+  /**
    * Secure mode (CURVE encryption and authentication): `0` off, `1` StoneHouse (any server
    * holding the folder's keys may connect), `2` IronHouse (only servers whose public key is a
    * `*.key` file in `public_keys`). Both ends need the same level and the same key folder.
@@ -140,6 +147,8 @@ export interface ResolvedOptions {
   livenessTimeoutMs: number;
   /** Pattern-2 delivery. */
   delivery: DeliveryMode;
+  /** Whether the C allocator is tuned for large frames. */
+  tuneMemory: boolean;
   /** Outgoing JPEG settings, when compressing. */
   jpeg: JpegOptions | undefined;
   /** Fast DCT when decoding. */
@@ -206,6 +215,7 @@ const KEYS: Record<keyof NetGearOptions, Kind> = {
   subscriberTimeout: "number",
   livenessTimeout: "number",
   delivery: "special",
+  tuneMemory: "boolean",
   secureMode: "special",
   customCertLocation: "string",
   overwriteCert: "boolean",
@@ -437,6 +447,7 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     subscriberTimeoutMs: subscriberTimeout === undefined ? undefined : subscriberTimeout * 1000,
     livenessTimeoutMs: livenessTimeout * 1000,
     delivery,
+    tuneMemory: (given.tuneMemory as boolean | undefined) ?? true,
     jpeg: colorspace === undefined
       ? undefined
       : { colorspace, quality: Math.trunc(quality), fastdct, fastupsample },

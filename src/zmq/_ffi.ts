@@ -127,17 +127,18 @@ const INSTALL_HINT = [
 
 let loaded: { symbols: Libzmq; info: LibzmqInfo } | undefined;
 
+/**
+ * @internal Whether a permission is granted, asked without a prompt: an optional look-up (an
+ * environment variable, the C library) must not stop a program on a terminal to ask for it.
+ */
+export function granted(descriptor: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(descriptor).state === "granted";
+}
+
 /** @internal An environment variable, or undefined when unset, empty or not permitted. */
 export function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch (error) {
-    // Without --allow-env the variable simply does not count.
-    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
-      return undefined;
-    }
-    throw error;
-  }
+  // Without --allow-env for it, the variable simply does not count.
+  return granted({ name: "env", variable: name }) ? Deno.env.get(name) || undefined : undefined;
 }
 
 function versionOf(symbols: Libzmq): [number, number, number] {
@@ -180,7 +181,7 @@ export function freeNothingFunction(): Deno.PointerValue {
 function pin(path: string): void {
   ignoringFree = null;
   const spec = PIN[Deno.build.os];
-  if (!spec) return;
+  if (!spec || !granted({ name: "ffi" })) return;
   let libc: Deno.DynamicLibrary<typeof LOADER>;
   try {
     libc = Deno.dlopen(spec.libc, LOADER);

@@ -36,3 +36,4 @@ export { MonitorEvent, PollEvent, SocketType, type SocketTypeName } from "./cons
 export { ZmqError } from "./errors.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey, z85Decode, z85Encode } from "./curve.ts";
 export { type LibzmqInfo, libzmqInfo, zmqHas, zmqVersion } from "./library.ts";
+export { type MemoryTuning, type MemoryTuningOptions, tuneMemory } from "./memory.ts";

@@ -102,6 +102,12 @@ interface Waiter<T> {
 const MSG_T_SIZE = 64;
 /** Most inline waits a socket skips after inline waits that timed out (doubling up to this). */
 const INLINE_BACKOFF_MAX = 64;
+/**
+ * How often a send waiting on a socket whose readiness to send cannot be polled tries again,
+ * in milliseconds: a PUB or XPUB with `xpubNoDrop`, whose POLLOUT libzmq always reports
+ * (zeromq/libzmq#1597), so that polling for it would spin.
+ */
+const UNPOLLABLE_SEND_RETRY_MS = 1;
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -288,7 +294,11 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     // Fast path: nothing waits, and libzmq takes the message now (or within the inline wait).
     if (this.#waiters.size === 0 && !this.#inFlight) {
       if (this.#trySend(parts, memories)) return;
-      if (this.#waitInline(PollEvent.OUT, timeout) && this.#trySend(parts, memories)) return;
+      if (
+        this.#canPollOut()
+          ? this.#waitInline(PollEvent.OUT, timeout) && this.#trySend(parts, memories)
+          : this.#sendInline(parts, memories, timeout)
+      ) return;
     }
     this.#sending = true;
     return await this.#await<void>(PollEvent.OUT, timeout, options.signal, {
@@ -310,6 +320,18 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    */
   receive(options: OperationOptions = {}): Promise<Uint8Array[]> {
     return this.#receive(options, null);
+  }
+
+  /**
+   * Receives a message only if one is already waiting: its parts, or null without waiting.
+   * Also null while another send or receive waits on the socket (it gets the message first).
+   *
+   * @throws {ZmqError} `EBADF` when the socket is closed.
+   */
+  tryReceive(): Uint8Array[] | null {
+    if (this.#closed) throw closedError("receive");
+    if (this.#receiving || this.#waiters.size > 0 || this.#inFlight) return null;
+    return this.#tryReceive(null);
   }
 
   /**
@@ -819,9 +841,11 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       : zmq().zmq_send(this.#handle, part, BigInt(part.byteLength), flags);
   }
 
-  #trySend(parts: Uint8Array[], memories?: ArrayBufferLike[]): boolean {
+  /** Sends now, or returns false; `block` lets libzmq wait for room up to `ZMQ_SNDTIMEO`. */
+  #trySend(parts: Uint8Array[], memories?: ArrayBufferLike[], block = false): boolean {
     const last = parts.length - 1;
-    if (this.#sendPart(parts[0], memories?.[0], last === 0 ? DONTWAIT : DONTWAIT | SNDMORE) < 0) {
+    const first = (block ? 0 : DONTWAIT) | (last === 0 ? 0 : SNDMORE);
+    if (this.#sendPart(parts[0], memories?.[0], first) < 0) {
       // EINTR: a signal (a profiler's, say) cut the call short; like EAGAIN, try again later.
       if (isTransient(lastErrno())) return false;
       throw lastError(`Cannot send on a ${this.type} socket`, sendAdvice);
@@ -864,16 +888,39 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    * `events`. Only called with nothing in flight, so the poll items are free.
    */
   #waitInline(events: number, timeout: number): boolean {
-    const wait = timeout < 0 ? this.#inlineWait : Math.min(this.#inlineWait, Math.floor(timeout));
+    const wait = this.#inlineBudget(timeout);
     if (wait <= 0) return false;
-    if (this.#inlineSkip > 0) {
-      this.#inlineSkip--;
-      return false;
-    }
     const view = this.#itemsView;
     view.setInt16(POLL_ITEM.events, events, true);
     view.setInt16(POLL_ITEM.revents, 0, true);
-    if (zmq().zmq_poll(this.#items, 1, BigInt(wait)) > 0) {
+    return this.#inlineOutcome(zmq().zmq_poll(this.#items, 1, BigInt(wait)) > 0);
+  }
+
+  /**
+   * The inline wait of a send that cannot be polled for (see {@link Socket.#canPollOut}): a
+   * send that blocks inside libzmq, up to the inline wait, which libzmq ends as soon as the
+   * queue has room. Only called with nothing in flight.
+   */
+  #sendInline(parts: Uint8Array[], memories: ArrayBufferLike[] | undefined, timeout: number) {
+    const wait = this.#inlineBudget(timeout);
+    if (wait <= 0) return false;
+    if (this.#written.get(Opt.SNDTIMEO) !== wait) this.#setInt(Opt.SNDTIMEO, wait);
+    return this.#inlineOutcome(this.#trySend(parts, memories, true));
+  }
+
+  /** How long an inline wait may block now: 0 while backing off, or when `timeout` is 0. */
+  #inlineBudget(timeout: number): number {
+    const wait = timeout < 0 ? this.#inlineWait : Math.min(this.#inlineWait, Math.floor(timeout));
+    if (wait <= 0) return 0;
+    if (this.#inlineSkip > 0) {
+      this.#inlineSkip--;
+      return 0;
+    }
+    return wait;
+  }
+
+  #inlineOutcome(ready: boolean): boolean {
+    if (ready) {
       this.#inlineBackoff = 0;
       return true;
     }
@@ -933,8 +980,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    */
   #pump(): void {
     if (this.#inFlight) {
-      const events = this.#wantedEvents();
-      const deadline = this.#earliestDeadline();
+      const { events, deadline } = this.#pollPlan(performance.now());
       // Restart the poll if it does not cover a newcomer.
       if ((events & ~this.#inFlightEvents) !== 0 || deadline < this.#inFlightDeadline) this.#wake();
       return;
@@ -952,8 +998,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     }
     if (this.#waiters.size === 0 || this.#closed) return;
     const pipe = this.#pipe ?? this.#openPipe();
-    const events = this.#wantedEvents();
-    const deadline = this.#earliestDeadline();
+    const { events, deadline } = this.#pollPlan(now);
     const view = this.#itemsView;
     view.setInt16(POLL_ITEM.events, events, true);
     view.setInt16(POLL_ITEM.revents, 0, true);
@@ -970,16 +1015,27 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     });
   }
 
-  #wantedEvents(): number {
+  /**
+   * What the next poll waits for, and until when: the waiters' events and earliest deadline.
+   * A send that cannot be polled for is tried again every UNPOLLABLE_SEND_RETRY_MS instead.
+   */
+  #pollPlan(now: number): { events: number; deadline: number } {
     let events = 0;
-    for (const waiter of this.#waiters) events |= waiter.events;
-    return events;
+    let deadline = Infinity;
+    for (const waiter of this.#waiters) {
+      events |= waiter.events;
+      deadline = Math.min(deadline, waiter.deadline);
+    }
+    if ((events & PollEvent.OUT) !== 0 && !this.#canPollOut()) {
+      events &= ~PollEvent.OUT;
+      deadline = Math.min(deadline, now + UNPOLLABLE_SEND_RETRY_MS);
+    }
+    return { events, deadline };
   }
 
-  #earliestDeadline(): number {
-    let deadline = Infinity;
-    for (const waiter of this.#waiters) deadline = Math.min(deadline, waiter.deadline);
-    return deadline;
+  /** False where libzmq reports POLLOUT even when a send would fail (zeromq/libzmq#1597). */
+  #canPollOut(): boolean {
+    return !((this.type === "PUB" || this.type === "XPUB") && this.xpubNoDrop);
   }
 
   #wake(): void {
