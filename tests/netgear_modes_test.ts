@@ -197,3 +197,36 @@ Deno.test("delivery latest keeps each server's newest frame and counts the rest 
   assert.equal(rest.at(-1), 20);
   assert.equal(client.stats.dropped.stale ?? 0, 20 - rest.length);
 });
+
+Deno.test("pattern 1 sends a frame without copying it, and is done with it once send() settles", async () => {
+  const port = freePort();
+  await using client = new NetGear({
+    address: "127.0.0.1",
+    port: [port],
+    pattern: 1,
+    receiveMode: true,
+    multiserverMode: true,
+  });
+  await using server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 1,
+    multiserverMode: true,
+  });
+  // One buffer, reused for every frame as a camera loop would: each arrives as it was sent.
+  const frame = frameOf("uint8", [240, 320, 3], 0);
+  const received: Uint8Array[] = [];
+  const receiving = (async () => {
+    for (let i = 0; i < 5; i++) received.push((await client.recv())!.frame.data);
+  })();
+  for (let i = 0; i < 5; i++) {
+    frame.data.fill(i * 40);
+    await server.send(frame);
+    assert.equal(frame.data.byteLength, 240 * 320 * 3); // still the caller's
+  }
+  await within(receiving, 10_000, "frames");
+  assert.deepEqual(
+    received.map((data) => [data[0], data.at(-1)]),
+    [0, 40, 80, 120, 160].map((v) => [v, v]),
+  );
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LeasedMessage, libzmqInfo, Socket } from "../src/zmq/mod.ts";
+import { LeasedMessage, libzmqInfo, Socket, ZmqError } from "../src/zmq/mod.ts";
 import { uniqueEndpoint } from "./_endpoints.ts";
 
 libzmqInfo(); // loads libzmq at module top, outside the tests' resource sanitizer
@@ -185,4 +185,47 @@ Deno.test("a zero-copy send hands libzmq the sender's own memory, not a copy of 
   using copied = await pull.receiveLeased({ timeout: 5000 });
   assert.notEqual(address(copied.parts[0]), address(shared));
   assert.deepEqual(copied.parts[0], shared);
+});
+
+Deno.test("a lent part is sent from its own memory, and released() waits until libzmq lets go", async () => {
+  // Over inproc the receiver shares the sender's message: while its lease holds the part,
+  // libzmq still holds the sender's memory.
+  const endpoint = `inproc://zero-copy-lend-${crypto.randomUUID()}`;
+  await using pull = new Socket("PULL");
+  pull.bind(endpoint);
+  await using push = new Socket("PUSH");
+  push.connect(endpoint);
+  const frame = pattern(BIG, 6);
+  const header = new Uint8Array([1, 2, 3]);
+  await push.send([header, frame], { zeroCopy: "lend" });
+  assert.equal(frame.byteLength, BIG); // nothing transferred
+  const message = await pull.receiveLeased({ timeout: 5000 });
+  assert.deepEqual(message.parts[0], header);
+  assert.equal(
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(message.parts[1] as Uint8Array<ArrayBuffer>)),
+    Deno.UnsafePointer.value(Deno.UnsafePointer.of(frame as Uint8Array<ArrayBuffer>)),
+  );
+  await assert.rejects(
+    push.released({ timeout: 30 }),
+    (e) => e instanceof ZmqError && e.code === "EAGAIN",
+  );
+  message.release();
+  await push.released({ timeout: 1000 });
+  // A socket with nothing lent is released at once, also once closed.
+  await pull.released({ timeout: 0 });
+});
+
+Deno.test("released() waits for what a closed socket still sends, within its linger", async () => {
+  const [pull, push] = streamPair();
+  try {
+    const frames = Array.from({ length: 8 }, (_, i) => pattern(BIG, i));
+    for (const frame of frames) await push.send(frame, { zeroCopy: "lend" });
+    await push.close();
+    await push.released({ timeout: 5000 });
+    for (let i = 0; i < frames.length; i++) {
+      assert.deepEqual((await pull.receive({ timeout: 5000 }))[0], pattern(BIG, i));
+    }
+  } finally {
+    await Promise.all([pull.close(), push.close()]);
+  }
 });

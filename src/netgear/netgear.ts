@@ -550,6 +550,10 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
    * `maxRetries` losses in a row make `send()` fail. Pattern 2 waits only while the receiver's
    * queue is full.
    *
+   * Patterns 0 and 1 send the frame's pixels from the frame's own memory, without a copy:
+   * don't change them (or transfer their buffer) until `send()` settles. Once it has, libzmq
+   * no longer reads them, except after a send that failed or was aborted, until `close()`.
+   *
    * @returns The receiver's data in bidirectional mode; `{ port, data }` in multi-client mode
    * (pattern 1); `undefined` otherwise.
    * @throws {NetGearError} On a receiver, after `maxRetries` timeouts, or when closed.
@@ -590,16 +594,28 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     }
   }
 
+  /** Closes a request socket at once, and waits until libzmq no longer reads the frame. */
+  async #letGo(socket: Socket): Promise<void> {
+    socket.linger = 0;
+    await socket.close();
+    await socket.released({ timeout: 1000 }).catch(() => {});
+  }
+
   /** Lazy Pirate: send, wait for the reply, and on silence start over with a fresh socket. */
   async #request(parts: Uint8Array[], signal: AbortSignal | undefined): Promise<unknown> {
     const o = this.options;
     const socket = this.#socket!;
-    await socket.send(parts, { timeout: o.requestTimeoutMs, signal }).catch((error) => {
-      if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
-    });
+    // The frame goes out from its own memory, uncopied; send() returns only once libzmq has
+    // let go of it (by the reply, in practice), so the caller may then reuse it.
+    await socket.send(parts, { timeout: o.requestTimeoutMs, signal, zeroCopy: "lend" }).catch(
+      (error) => {
+        if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
+      },
+    );
     let reply: Uint8Array[];
     try {
       reply = await socket.receive({ timeout: o.requestTimeoutMs, signal });
+      await socket.released({ timeout: o.requestTimeoutMs });
     } catch (error) {
       if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
       this.#timeouts++;
@@ -618,8 +634,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
           o.requestTimeoutMs / 1000
         } s: frame lost, reconnecting (${this.#failures}/${o.maxRetries})`,
       );
-      socket.linger = 0;
-      await socket.close();
+      await this.#letGo(socket);
       this.#socket = this.#open();
       return undefined;
     }

@@ -21,6 +21,8 @@ const SIZE_OFFSET = 8;
 const REFCNT_OFFSET = 32;
 
 interface Pending {
+  /** Set once libzmq has let go and our copy is closed. */
+  done?: boolean;
   /** Our copy of the message, holding one reference to its content. */
   keep: Uint8Array<ArrayBuffer>;
   content: Deno.PointerObject;
@@ -43,15 +45,25 @@ function sweep(list: Pending[]): number {
     const { keep, content } = list[done];
     if (new Deno.UnsafePointerView(content).getInt32(REFCNT_OFFSET) !== 1) break;
     zmq().zmq_msg_close(keep);
+    list[done].done = true;
     done++;
   }
   list.splice(0, done);
   return list.length;
 }
 
+/** Frees every finished message of `list`, in any order (closed sockets' messages). */
+function sweepAll(list: Pending[]): void {
+  for (let i = 0; i < list.length; i++) sweep(list.slice(i, i + 1));
+  const left = list.filter((pending) => !pending.done);
+  list.splice(0, list.length, ...left);
+}
+
 /** @internal The zero-copy sends of one socket still held by libzmq. */
 export class ZeroCopySends {
   #pending: Pending[] = [];
+  /** What libzmq still held when the socket closed (swept with the orphans). */
+  #retired: Pending[] = [];
 
   /**
    * Sends `part` (over `memory`) without copying it, like `zmq_send(socket, part, flags)`:
@@ -95,13 +107,24 @@ export class ZeroCopySends {
   /** Frees the messages libzmq is done with. */
   sweep(): void {
     sweep(this.#pending);
-    if (orphans.length > 0) sweep(orphans);
+    if (orphans.length > 0) sweepAll(orphans);
   }
 
   /** The socket closed: what libzmq still sends is swept by other sockets from now on. */
   retire(): void {
-    if (sweep(this.#pending) > 0) orphans.push(...this.#pending);
+    if (sweep(this.#pending) > 0) {
+      orphans.push(...this.#pending);
+      this.#retired = this.#pending;
+    }
     this.#pending = [];
+  }
+
+  /** Whether libzmq holds none of this socket's memory any more. */
+  settled(): boolean {
+    this.sweep();
+    if (this.#pending.length > 0) return false;
+    this.#retired = this.#retired.filter((pending) => !pending.done);
+    return this.#retired.length === 0;
   }
 }
 

@@ -58,9 +58,14 @@ export interface SendOptions extends OperationOptions {
    *   view of it reads as empty afterwards;
    * - a part over a `SharedArrayBuffer` is shared: it stays readable, and the socket keeps it
    *   alive until libzmq is done with it. Writing to it meanwhile may change what is sent.
+   *
+   * `"lend"` takes over nothing: large parts are sent from their own memory, which libzmq
+   * may read until {@link Socket.released} resolves. Until then, don't change the parts, nor
+   * transfer their buffers (the socket keeps them alive, but a transferred buffer's memory
+   * lives only as long as its new owner).
    * @default {false}
    */
-  zeroCopy?: boolean;
+  zeroCopy?: boolean | "lend";
 }
 
 /** Options of a new {@link Socket}. */
@@ -290,7 +295,8 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     }
     const timeout = checkTimeout(options.timeout ?? this.#sendTimeout, "timeout");
     let memories: ArrayBufferLike[] | undefined;
-    if (options.zeroCopy) [parts, memories] = takeOver(parts);
+    if (options.zeroCopy === "lend") memories = lent(parts);
+    else if (options.zeroCopy) [parts, memories] = takeOver(parts);
     // Fast path: nothing waits, and libzmq takes the message now (or within the inline wait).
     if (this.#waiters.size === 0 && !this.#inFlight) {
       if (this.#trySend(parts, memories)) return;
@@ -320,6 +326,28 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    */
   receive(options: OperationOptions = {}): Promise<Uint8Array[]> {
     return this.#receive(options, null);
+  }
+
+  /**
+   * Resolves once libzmq reads none of the memory this socket sent without a copy
+   * (`zeroCopy`), also after the socket closed: from then on, lent parts may change. libzmq
+   * lets go of a part once it has passed it to the system (or dropped it), which for a
+   * request is before its reply can arrive. Checks every millisecond while it waits.
+   *
+   * @throws {ZmqError} `EAGAIN` when libzmq still holds some after `timeout` ms.
+   */
+  async released(options: { timeout?: number } = {}): Promise<void> {
+    const timeout = checkTimeout(options.timeout ?? -1, "timeout");
+    const deadline = toDeadline(timeout);
+    while (!this.#zeroCopy.settled()) {
+      if (performance.now() >= deadline) {
+        throw new ZmqError(
+          "EAGAIN",
+          `Cannot release: libzmq still sends memory given without a copy after ${timeout} ms`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /**
@@ -1193,6 +1221,15 @@ function toParts(message: Message): Uint8Array[] {
  * Takes over the memory of the large parts of a zero-copy send: transfers `ArrayBuffer`s (once
  * each, however many parts share one), shares `SharedArrayBuffer`s.
  */
+/** The memories of the parts large enough to be sent without a copy. */
+function lent(parts: Uint8Array[]): ArrayBufferLike[] {
+  const memories: ArrayBufferLike[] = [];
+  parts.forEach((part, i) => {
+    if (part.byteLength >= ZERO_COPY_MIN_BYTES) memories[i] = part.buffer;
+  });
+  return memories;
+}
+
 function takeOver(parts: Uint8Array[]): [Uint8Array[], ArrayBufferLike[]] {
   // Read before any transfer: a view of a transferred buffer reads as empty.
   const spans = parts.map((part) => [part.byteOffset, part.byteLength]);
