@@ -14,9 +14,9 @@ import { Peer } from "./_process.ts";
 import {
   FRAME_BYTES,
   type Impl,
+  medianStream,
   roundTrip,
   type RoundTripResult,
-  stream,
   type StreamResult,
   transportImpls,
 } from "./_transport.ts";
@@ -327,7 +327,7 @@ async function measureCeilings(
       const endpoint = (what: string) =>
         transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${ipcDir}/${impl.name}-${what}`;
       ceiling[impl.name][transport] = {
-        pushPull: await stream(impl, "push", frames, endpoint("pull")),
+        pushPull: await medianStream(impl, "push", frames, { endpoint: endpoint("pull") }),
         reqRep: await roundTrip(impl, FRAME_BYTES, roundTrips, {
           endpoint: endpoint("rep"),
           replySize: ACK_BYTES,

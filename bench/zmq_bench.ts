@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FRAME_BYTES, roundTrip, stream, transportImpls } from "./_transport.ts";
+import { FRAME_BYTES, medianStream, roundTrip, transportImpls } from "./_transport.ts";
 import { cell, writeResult } from "./_report.ts";
 
 /** The figures of one implementation. */
@@ -25,15 +25,15 @@ export async function runZmqBench(
   const results: Record<string, ZmqFigures> = {};
   const frames = quick ? 500 : 3000;
   for (const impl of impls) {
-    const push = await stream(impl, "push", frames);
-    const pub = await stream(impl, "pub", frames);
+    const push = await medianStream(impl, "push", frames);
+    const pub = await medianStream(impl, "pub", frames);
     const small = await roundTrip(impl, 64, quick ? 2000 : 20000);
     const large = await roundTrip(impl, FRAME_BYTES, quick ? 200 : 1000);
     // Copying nothing, like pyzmq's copy=False: send({ zeroCopy }) and receiveLeased().
     const zeroCopy = impl.name === "deno-ffi"
       ? {
-        push: await stream(impl, "push", frames, undefined, undefined, true),
-        pub: await stream(impl, "pub", frames, undefined, undefined, true),
+        push: await medianStream(impl, "push", frames, { zeroCopy: true }),
+        pub: await medianStream(impl, "pub", frames, { zeroCopy: true }),
       }
       : { push, pub };
     results[impl.name] = {
