@@ -38,24 +38,25 @@ function contentOf(msg: Uint8Array<ArrayBuffer>): Deno.PointerObject | null {
   return Deno.UnsafePointer.create(address);
 }
 
-/** Frees the finished messages at the head of `list`; returns how many are left. */
+/** Frees `pending` if libzmq has let go of it (only our copy holds the content). */
+function finish(pending: Pending): boolean {
+  if (new Deno.UnsafePointerView(pending.content).getInt32(REFCNT_OFFSET) !== 1) return false;
+  zmq().zmq_msg_close(pending.keep);
+  pending.done = true;
+  return true;
+}
+
+/** Frees the finished messages at the head of `list` (sent in order); returns how many are left. */
 function sweep(list: Pending[]): number {
   let done = 0;
-  while (done < list.length) {
-    const { keep, content } = list[done];
-    if (new Deno.UnsafePointerView(content).getInt32(REFCNT_OFFSET) !== 1) break;
-    zmq().zmq_msg_close(keep);
-    list[done].done = true;
-    done++;
-  }
+  while (done < list.length && finish(list[done])) done++;
   list.splice(0, done);
   return list.length;
 }
 
 /** Frees every finished message of `list`, in any order (closed sockets' messages). */
 function sweepAll(list: Pending[]): void {
-  for (let i = 0; i < list.length; i++) sweep(list.slice(i, i + 1));
-  const left = list.filter((pending) => !pending.done);
+  const left = list.filter((pending) => !finish(pending));
   list.splice(0, list.length, ...left);
 }
 
