@@ -63,6 +63,25 @@ Deno.test("receiveLeased leases large parts without copying and copies small one
   }
 });
 
+Deno.test("tryReceiveLeased gives null when nothing waits, and leases a waiting message", async () => {
+  await using pair = inprocPair();
+  const { pull, push } = pair;
+  assert.equal(pull.tryReceiveLeased(), null);
+  const big = pattern(BIG, 3);
+  await push.send(["header", big]);
+  let message: LeasedMessage | null = null;
+  for (let i = 0; i < 500 && message === null; i++) {
+    message = pull.tryReceiveLeased();
+    if (message === null) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  assert.ok(message, "the message arrived within 1 s");
+  assert.deepEqual(message.parts[1], big);
+  assert.equal(pull.leasedBytes, BIG);
+  message.release();
+  assert.equal(pull.leasedBytes, 0);
+  assert.equal(pull.tryReceiveLeased(), null);
+});
+
 Deno.test("a leased message declared with using is released at the end of its block", async () => {
   const [pull, push] = streamPair();
   try {

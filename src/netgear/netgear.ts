@@ -8,7 +8,7 @@
 
 import type { Frame } from "../frame.ts";
 import { NetGearError, ProtocolError } from "../errors.ts";
-import { Socket, tuneMemory, ZmqError } from "../zmq/mod.ts";
+import { type LeasedMessage, Socket, tuneMemory, ZmqError } from "../zmq/mod.ts";
 import {
   createDeviceId,
   decodeMessage,
@@ -33,14 +33,37 @@ import {
 } from "./options.ts";
 import { type Refusal, Security } from "./secure.ts";
 
-/** What a receiver's `recv()` gives: the frame, the sender's message and (multi-server) its port. */
-export interface NetGearItem {
+/**
+ * What a receiver's `recv()` gives: the frame, the sender's message and (multi-server) its
+ * port. Disposable: with `zeroCopyReceive`, releasing the item gives the frame's memory back
+ * to libzmq; otherwise releasing does nothing, so code can release items either way.
+ */
+export interface NetGearItem extends Disposable {
   /** The sending server's port, as it declared it (multi-server mode); `undefined` otherwise. */
   readonly port: Port | undefined;
   /** The frame: `shape`, `dtype` and the C-order bytes. */
   readonly frame: Frame;
   /** The data sent with the frame; `null` when none. */
   readonly message: unknown;
+  /**
+   * With `zeroCopyReceive`: gives the frame's memory back to libzmq, after which the frame's
+   * data reads as empty. Without it, does nothing. Safe to repeat.
+   */
+  release(): void;
+}
+
+const keep = () => {};
+
+/** An item; `lease` holds its frame's memory (zeroCopyReceive), released with the item. */
+function newItem(
+  port: Port | undefined,
+  frame: Frame,
+  message: unknown,
+  lease: LeasedMessage | null,
+): NetGearItem {
+  // Own properties, not a class: `{ ...item }` keeps release() (the tests' receivers do it).
+  const release = lease ? () => lease.release() : keep;
+  return { port, frame, message, release, [Symbol.dispose]: release };
 }
 
 /** Options of one `recv()` call. */
@@ -114,6 +137,9 @@ export interface NetGearStats {
   readonly timeouts: number;
   /** Receiver: rebinds after silence (patterns 0 and 1, plain mode). */
   readonly rebinds: number;
+  /** Receiver with `zeroCopyReceive`: bytes of delivered frames not released yet (0 without
+   * it). A figure that keeps growing means items are not released. */
+  readonly leasedBytes: number;
   /** Secure receiver: connections refused, by reason (see {@link Refusal}). Refused peers
    * retry, so one peer counts many times. */
   readonly refused: Readonly<Record<string, number>>;
@@ -238,6 +264,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       dropped: { ...this.#dropped },
       timeouts: this.#timeouts,
       rebinds: this.#rebinds,
+      leasedBytes: this.#socket?.leasedBytes ?? 0,
       refused: this.#security?.refused ?? {},
     };
   }
@@ -291,9 +318,16 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         continue; // deliver what is still pending, then null
       }
       const socket = this.#socket!;
-      let parts: Uint8Array[];
+      let parts: readonly Uint8Array[];
+      let lease: LeasedMessage | null = null;
       try {
-        parts = await socket.receive({ timeout: this.#waitMs(), signal: options.signal });
+        const wait = { timeout: this.#waitMs(), signal: options.signal };
+        if (o.zeroCopyReceive) {
+          lease = await socket.receiveLeased(wait);
+          parts = lease.parts;
+        } else {
+          parts = await socket.receive(wait);
+        }
       } catch (error) {
         if (this.#closed) return null;
         if (error instanceof ZmqError && error.code === "EAGAIN") {
@@ -304,7 +338,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       }
       this.#lastTraffic = performance.now();
       this.#failures = 0;
-      const item = await this.#handle(parts, options.returnData, socket);
+      const item = await this.#handle(parts, options.returnData, socket, lease);
       if (item === undefined) continue;
       if (o.pattern === 2 && o.delivery === "latest") {
         this.#keepLatest(item);
@@ -315,11 +349,30 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     }
   }
 
-  /** Decodes one message, answers it (patterns 0 and 1), and tracks its server. */
+  /**
+   * Decodes one message, answers it (patterns 0 and 1), and tracks its server. The item holds
+   * `lease` when its frame lies in it; otherwise the lease is released here.
+   */
   async #handle(
-    parts: Uint8Array[],
+    parts: readonly Uint8Array[],
     returnData: unknown,
     socket: Socket,
+    lease: LeasedMessage | null,
+  ): Promise<NetGearItem | undefined> {
+    let item: NetGearItem | undefined;
+    try {
+      item = await this.#decode(parts, returnData, socket, lease);
+      return item;
+    } finally {
+      if (item === undefined || item.release === keep) lease?.release();
+    }
+  }
+
+  async #decode(
+    parts: readonly Uint8Array[],
+    returnData: unknown,
+    socket: Socket,
+    lease: LeasedMessage | null,
   ): Promise<NetGearItem | undefined> {
     const o = this.options;
     const replies = o.pattern !== 2;
@@ -371,7 +424,8 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     const port = o.multiserverMode ? message.port : undefined;
     if (port !== undefined) this.#saw(port, frame, message.message, socket.peerAddress);
     this.#frames++;
-    return { port, frame, message: message.message };
+    // A frame decoded from JPEG is memory of its own: the lease can go now.
+    return newItem(port, frame, message.message, message.frame ? lease : null);
   }
 
   async #reply(socket: Socket, parts: Uint8Array[]): Promise<void> {
@@ -508,7 +562,11 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
 
   #keepLatest(item: NetGearItem): void {
     const key = String(item.port);
-    if (this.#pending.has(key)) this.#drop("stale");
+    const stale = this.#pending.get(key);
+    if (stale) {
+      stale.release();
+      this.#drop("stale");
+    }
     this.#pending.delete(key); // re-insert: keeps ports round-robin
     this.#pending.set(key, item);
   }
@@ -516,9 +574,11 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   /** `delivery: "latest"`: reads whatever is already queued, keeping each server's newest. */
   async #drainLatest(returnData: unknown, socket: Socket): Promise<void> {
     for (let i = 0; i < 10_000 && !this.#closed; i++) {
-      const parts = socket.tryReceive();
+      const zeroCopy = this.options.zeroCopyReceive;
+      const lease = zeroCopy ? socket.tryReceiveLeased() : null;
+      const parts = zeroCopy ? lease?.parts ?? null : socket.tryReceive();
       if (parts === null) return;
-      const item = await this.#handle(parts, returnData, socket);
+      const item = await this.#handle(parts, returnData, socket, lease);
       if (item) this.#keepLatest(item);
     }
   }
@@ -700,6 +760,8 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const item of this.#pending.values()) item.release();
+    this.#pending.clear();
     const socket = this.#socket;
     if (!socket) return;
     const o = this.options;

@@ -84,6 +84,17 @@ export interface NetGearOptions {
    */
   tuneMemory?: boolean;
   /**
+   * Receiver: hand over each frame as a view of libzmq's own memory instead of a copy, as
+   * vidgear does. Faster, and frames no longer pile up awaiting the garbage collector, but
+   * each frame is valid only until its item is released: call `item.release()`, or declare
+   * it with `using`, once done (`for await (using item of client)`). A released frame reads
+   * as empty (never as freed memory); so does an unreleased one once its item is
+   * garbage-collected. Keep a frame longer by copying its data (`frame.data.slice()`).
+   * Frames past the socket's lease budget (64 MiB unreleased) are copied instead.
+   * @default {false}
+   */
+  zeroCopyReceive?: boolean;
+  /**
    * Secure mode (CURVE encryption and authentication): `0` off, `1` StoneHouse (any server
    * holding the folder's keys may connect), `2` IronHouse (only servers whose public key is a
    * `*.key` file in `public_keys`). Both ends need the same level and the same key folder.
@@ -149,6 +160,8 @@ export interface ResolvedOptions {
   delivery: DeliveryMode;
   /** Whether the C allocator is tuned for large frames. */
   tuneMemory: boolean;
+  /** Receiver: frames are views of libzmq's memory, valid until their item is released. */
+  zeroCopyReceive: boolean;
   /** Outgoing JPEG settings, when compressing. */
   jpeg: JpegOptions | undefined;
   /** Fast DCT when decoding. */
@@ -216,6 +229,7 @@ const KEYS: Record<keyof NetGearOptions, Kind> = {
   livenessTimeout: "number",
   delivery: "special",
   tuneMemory: "boolean",
+  zeroCopyReceive: "boolean",
   secureMode: "special",
   customCertLocation: "string",
   overwriteCert: "boolean",
@@ -400,6 +414,9 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
       fail("Cannot use allowedAddresses with ipc (ipc peers have no address): use tcp");
     }
   }
+  if (given.zeroCopyReceive === true && !receiveMode) {
+    fail("Cannot use zeroCopyReceive on a sender: it is how a receiver hands over frames");
+  }
   const headerFormat = given.headerFormat ?? "json";
   if (headerFormat !== "json" && headerFormat !== "msgpack") {
     throw new RangeError(
@@ -448,6 +465,7 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     livenessTimeoutMs: livenessTimeout * 1000,
     delivery,
     tuneMemory: (given.tuneMemory as boolean | undefined) ?? true,
+    zeroCopyReceive: (given.zeroCopyReceive as boolean | undefined) ?? false,
     jpeg: colorspace === undefined
       ? undefined
       : { colorspace, quality: Math.trunc(quality), fastdct, fastupsample },

@@ -363,6 +363,24 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   }
 
   /**
+   * {@link Socket.tryReceive} without copying large parts: the waiting message as a
+   * {@link LeasedMessage} (see {@link Socket.receiveLeased}), or null without waiting.
+   *
+   * @throws {ZmqError} `EBADF` when the socket is closed.
+   */
+  tryReceiveLeased(): LeasedMessage | null {
+    if (this.#closed) throw closedError("receive");
+    if (this.#receiving || this.#waiters.size > 0 || this.#inFlight) return null;
+    const lease = new LeaseCollector(this.#leases);
+    try {
+      const parts = this.#tryReceive(lease);
+      return parts && lease.finish(parts);
+    } finally {
+      lease.abandon(); // frees only what a failed receive took; finish() took the rest
+    }
+  }
+
+  /**
    * Receives the next message without copying its large parts: they are views of libzmq's own
    * memory, valid until {@link LeasedMessage.release} (declare the result with `using`). Parts
    * under 32 KiB, and any part that would take the socket's leases past
