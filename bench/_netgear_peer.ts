@@ -15,6 +15,8 @@ export interface ClientConfig {
   pattern: 1 | 2;
   delivery: "lossless" | "latest";
   bidirectional: boolean;
+  /** zeroCopyReceive, releasing each item once counted (false: the default copying receive). */
+  zeroCopy: boolean;
   /** Take an RSS sample every this many frames (0: none). */
   sampleEvery: number;
 }
@@ -82,6 +84,7 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     multiserverMode: true,
     bidirectionalMode: config.bidirectional,
     delivery: config.delivery,
+    zeroCopyReceive: config.zeroCopy,
     // Servers announce their end with a terminate; this only bounds a crashed server's wait.
     livenessTimeout: 30,
     logging: Deno.env.get("NETGEAR_BENCH_LOG") === "1",
@@ -108,6 +111,7 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     }
     frames++;
     bytes += item.frame.data.byteLength;
+    item.release(); // done with the frame (a no-op without zeroCopyReceive)
     const key = String(item.port);
     received[key] = (received[key] ?? 0) + 1;
     if (key in lastAt) maxGapMs = Math.max(maxGapMs, end - lastAt[key]);

@@ -1,7 +1,8 @@
 """The pyzmq side of the transport benchmark: the same roles and output as _zmq_peer.ts.
 
 Zero-copy receives and sends (copy=False), so it is a C-speed ceiling for the same libzmq.
-Run with Debian's python3 (python3-zmq): python3 _pyzmq_peer.py <role> <endpoint> <size> <count>
+Run with Debian's python3 (python3-zmq):
+  python3 _pyzmq_peer.py <role> <endpoint> <size> <count> [<start at, epoch ms>]
 """
 import json
 import sys
@@ -12,6 +13,7 @@ import zmq
 
 def main():
     role, endpoint, size, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    start_at = int(sys.argv[5]) / 1000 if len(sys.argv) > 5 else 0.0
     ctx = zmq.Context.instance()
     out = lambda v: print(json.dumps(v), flush=True)
     if role in ("pull", "sub"):
@@ -22,14 +24,18 @@ def main():
             s.setsockopt(zmq.SUBSCRIBE, b"")
         s.bind(endpoint)
         out({"ready": s.getsockopt_string(zmq.LAST_ENDPOINT)})
-        received = nbytes = 0
+        senders = max(1, size)  # fan-in: how many senders' end markers end the run
+        received = nbytes = ended = 0
         start = 0.0
         while True:
             frame = s.recv(copy=False)
             if received == 0:
                 start = time.perf_counter()
             if len(frame) == 1:
-                break
+                ended += 1
+                if ended == senders:
+                    break
+                continue
             received += 1
             nbytes += len(frame)
         seconds = time.perf_counter() - start
@@ -43,6 +49,7 @@ def main():
         s.connect(endpoint)
         if role == "pub":
             time.sleep(0.3)
+        time.sleep(max(0.0, start_at - time.time()))
         message = bytes([7]) * size
         for _ in range(count):
             s.send(message, copy=False)

@@ -50,41 +50,55 @@ export async function transportImpls(): Promise<Impl[]> {
   return impls;
 }
 
+/** How a stream run is set up. */
+export interface StreamOptions {
+  /** Where the receiver binds. @default {"tcp://127.0.0.1:*"} */
+  endpoint?: string;
+  /** Ours only: send({ zeroCopy }) and receiveLeased(), like pyzmq's copy=False. */
+  zeroCopy?: boolean;
+  /** Senders, each in its own process, each sending `count` (fan-in). @default {1} */
+  senders?: number;
+}
+
 /**
- * Streams `count` messages of `size` bytes from a PUSH (or PUB) process to a PULL (or SUB)
- * process bound at `endpoint` (`tcp://127.0.0.1:*` or an ipc path).
+ * Streams `count` messages of 921,600 bytes from each PUSH (or PUB) process to one PULL (or
+ * SUB) process. Several senders start together and the run ends with the last one's end.
  */
 export async function stream(
   impl: Impl,
   kind: "push" | "pub",
   count: number,
-  endpoint = "tcp://127.0.0.1:*",
-  size = FRAME_BYTES,
-  zeroCopy = false,
+  options: StreamOptions = {},
 ): Promise<StreamResult> {
-  // Zero-copy roles (ours): send({ zeroCopy }) and receiveLeased(), like pyzmq's copy=False.
-  const suffix = zeroCopy ? "-zerocopy" : "";
+  const suffix = options.zeroCopy ? "-zerocopy" : "";
+  const senders = options.senders ?? 1;
   const receiver = new Peer(impl.command, [
     ...impl.args,
     (kind === "push" ? "pull" : "sub") + suffix,
-    endpoint,
-    "0",
+    options.endpoint ?? "tcp://127.0.0.1:*",
+    String(senders),
     "0",
   ]);
   try {
     const { ready } = await receiver.next();
-    const sender = new Peer(impl.command, [
-      ...impl.args,
-      kind + suffix,
-      String(ready),
-      String(size),
-      String(count),
-    ]);
+    // Several senders wait for one start time, past their start-up (about 0.2 s each).
+    const startAt = senders > 1 ? Date.now() + 1000 + 150 * senders : 0;
+    const peers = Array.from({ length: senders }, () =>
+      new Peer(impl.command, [
+        ...impl.args,
+        kind + suffix,
+        String(ready),
+        String(FRAME_BYTES),
+        String(count),
+        String(startAt),
+      ]));
     try {
-      await sender.next();
-      await sender.done();
+      for (const sender of peers) {
+        await sender.next();
+        await sender.done();
+      }
     } finally {
-      sender.kill();
+      for (const sender of peers) sender.kill();
     }
     const result = await receiver.next();
     await receiver.done();
@@ -102,13 +116,11 @@ export async function medianStream(
   impl: Impl,
   kind: "push" | "pub",
   count: number,
-  options: { endpoint?: string; zeroCopy?: boolean; runs?: number } = {},
+  options: StreamOptions & { runs?: number } = {},
 ): Promise<StreamResult> {
   const results: StreamResult[] = [];
   for (let run = 0; run < (options.runs ?? 3); run++) {
-    results.push(
-      await stream(impl, kind, count, options.endpoint, FRAME_BYTES, options.zeroCopy ?? false),
-    );
+    results.push(await stream(impl, kind, count, options));
   }
   results.sort((a, b) => a.msgsPerSec - b.msgsPerSec);
   return results[Math.floor(results.length / 2)];

@@ -1,5 +1,8 @@
-// One side of a transport benchmark, in its own process: `deno run … _zmq_peer.ts <role> <endpoint> <size> <count>`.
-// For `rep`, <size> is the reply's size (0 echoes the request).
+// One side of a transport benchmark, in its own process:
+//   deno run … _zmq_peer.ts <role> <endpoint> <size> <count> [<start at, epoch ms>]
+// For `rep`, <size> is the reply's size (0 echoes the request); for `pull` and `sub`, how many
+// senders' end markers end the run (fan-in; 0 counts as 1). Senders given a start time wait
+// for it, so that several start together.
 // Receivers bind and print {"ready": endpoint}; the last line printed is the JSON result.
 // Roles ending in -zerocopy copy nothing, like pyzmq's copy=False: receivers use receiveLeased(),
 // senders send a SharedArrayBuffer with { zeroCopy: true }.
@@ -10,6 +13,7 @@ tuneMemory(); // as NetGear does by default
 const [role, endpoint, sizeText, countText] = Deno.args;
 const size = Number(sizeText);
 const count = Number(countText);
+const startAt = Number(Deno.args[4] ?? 0);
 const print = (value: unknown) => console.log(JSON.stringify(value));
 
 switch (role) {
@@ -29,15 +33,20 @@ switch (role) {
       : async () => (await socket.receive({ timeout: 30_000 }))[0].byteLength;
     socket.bind(endpoint);
     print({ ready: socket.lastEndpoint });
+    const senders = Math.max(1, size);
+    let ended = 0;
     let received = 0;
     let bytes = 0;
     let start = 0;
     for (;;) {
-      const size = await receive();
+      const length = await receive();
       if (received === 0) start = performance.now();
-      if (size === 1) break; // the end marker
+      if (length === 1) { // a sender's end marker
+        if (++ended === senders) break;
+        continue;
+      }
       received++;
-      bytes += size;
+      bytes += length;
     }
     const seconds = (performance.now() - start) / 1000;
     print({ received, seconds, msgsPerSec: received / seconds, mbPerSec: bytes / seconds / 1e6 });
@@ -54,6 +63,7 @@ switch (role) {
     if (publisher) socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
     socket.connect(endpoint);
     if (publisher) await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
     const message = new Uint8Array(zeroCopy ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
     message.fill(7);
     for (let i = 0; i < count; i++) await socket.send(message, { zeroCopy });

@@ -33,6 +33,14 @@ export type Mode = "pattern 1" | "pattern 2 lossless" | "pattern 2 latest";
 /** The multi-server modes, in table order. */
 export const MODES: readonly Mode[] = ["pattern 1", "pattern 2 lossless", "pattern 2 latest"];
 
+/** How the client takes frames: `zeroCopyReceive` (released once counted), or copies. */
+export type Receive = "zero-copy" | "copy";
+
+/** Server counts at which the lossless modes also run with the default copying receive. */
+const COPY_ROWS_AT = [4, 16];
+/** The fan-in ceiling's sender count: the targets' server count. */
+const FAN_IN = 4;
+
 /** What to run. */
 export interface NetgearBenchOptions {
   /** Small counts, for a smoke run. */
@@ -54,6 +62,8 @@ export interface NetgearBenchOptions {
 /** The raw transport's figures for one implementation and transport. */
 export interface Ceiling {
   pushPull: StreamResult;
+  /** {@link FAN_IN} PUSH processes to one PULL, each sending its share (as the servers do). */
+  fanIn?: StreamResult;
   /** 921,600-byte request, 40-byte reply (a NetGear acknowledgement is about that long). */
   reqRep: RoundTripResult;
 }
@@ -63,6 +73,7 @@ export interface MultiServerRow {
   transport: Transport;
   mode: Mode;
   servers: number;
+  receive: Receive;
   sent: number;
   delivered: number;
   lost: number;
@@ -74,6 +85,8 @@ export interface MultiServerRow {
   peakRssMB: number;
   /** Frames per second as a fraction of the PUSH/PULL ceiling, by implementation. */
   ofCeiling: Record<string, number>;
+  /** With {@link FAN_IN} servers: as a fraction of the raw fan-in, by implementation. */
+  ofFanIn?: Record<string, number>;
   dropped: Record<string, number>;
   /** The longest wait between two frames of one server at the client, ms (fairness). */
   maxGapMs: number;
@@ -139,6 +152,8 @@ interface CaseSpec {
   mode: Mode;
   servers: number;
   framesEach: number;
+  /** @default {"copy"} */
+  receive?: Receive;
   bidirectional?: boolean;
   timed?: boolean;
   sampleEvery?: number;
@@ -162,6 +177,7 @@ async function runCase(spec: CaseSpec, ipcDir: string): Promise<CaseResult> {
     pattern,
     delivery: spec.mode === "pattern 2 latest" ? "latest" : "lossless",
     bidirectional: spec.bidirectional ?? false,
+    zeroCopy: spec.receive === "zero-copy",
     sampleEvery: spec.sampleEvery ?? 0,
   };
   // NETGEAR_BENCH_PROFILE=<dir>: the client writes a V8 CPU profile there (deno --cpu-prof).
@@ -241,10 +257,14 @@ export async function runNetgearBench(
       ipcDir,
       framesPerCase,
       roundTrips,
+      opts.servers.includes(FAN_IN),
     );
-    const pushPull = (transport: Transport) =>
+    const figures = (transport: Transport, pick: (c: Ceiling) => StreamResult | undefined) =>
       Object.fromEntries(
-        Object.entries(ceiling).map(([name, c]) => [name, c[transport]!.pushPull.msgsPerSec]),
+        Object.entries(ceiling).flatMap(([name, c]) => {
+          const result = pick(c[transport]!);
+          return result ? [[name, result.msgsPerSec]] : [];
+        }),
       );
 
     const multiServer: MultiServerRow[] = [];
@@ -252,17 +272,28 @@ export async function runNetgearBench(
       for (const mode of opts.modes) {
         for (const servers of opts.servers) {
           const framesEach = Math.max(20, Math.ceil(framesPerCase / servers));
-          const { client, servers: sent } = await runCase(
-            { transport, mode, servers, framesEach },
-            ipcDir,
-          );
-          const row = multiServerRow(transport, mode, servers, client, sent, pushPull(transport));
-          multiServer.push(row);
-          console.error(
-            `  ${transport} ${mode} x${servers}: ${
-              row.framesPerSec.toFixed(0)
-            } frames/s, lost ${row.lost}`,
-          );
+          const receives: Receive[] = mode !== "pattern 2 latest" && COPY_ROWS_AT.includes(servers)
+            ? ["zero-copy", "copy"]
+            : ["zero-copy"];
+          for (const receive of receives) {
+            const { client, servers: sent } = await runCase(
+              { transport, mode, servers, framesEach, receive },
+              ipcDir,
+            );
+            const row = multiServerRow(
+              { transport, mode, servers, receive },
+              client,
+              sent,
+              figures(transport, (c) => c.pushPull),
+            );
+            if (servers === FAN_IN) row.ofFanIn = ratios(row, figures(transport, (c) => c.fanIn));
+            multiServer.push(row);
+            console.error(
+              `  ${transport} ${mode} x${servers} (${receive}): ${
+                row.framesPerSec.toFixed(0)
+              } frames/s, lost ${row.lost}`,
+            );
+          }
         }
       }
     }
@@ -319,6 +350,7 @@ async function measureCeilings(
   ipcDir: string,
   frames: number,
   roundTrips: number,
+  fanIn: boolean,
 ): Promise<Record<string, Partial<Record<Transport, Ceiling>>>> {
   const ceiling: Record<string, Partial<Record<Transport, Ceiling>>> = {};
   for (const impl of impls) {
@@ -332,16 +364,30 @@ async function measureCeilings(
           endpoint: endpoint("rep"),
           replySize: ACK_BYTES,
         }),
+        fanIn: fanIn
+          ? await medianStream(impl, "push", Math.ceil(frames / FAN_IN), {
+            endpoint: endpoint("fan-in"),
+            senders: FAN_IN,
+          })
+          : undefined,
       };
     }
   }
   return ceiling;
 }
 
+/** A row's frames/s as a fraction of each implementation's ceiling. */
+function ratios(
+  row: { framesPerSec: number },
+  ceilingFps: Record<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(ceilingFps).map(([name, fps]) => [name, row.framesPerSec / fps]),
+  );
+}
+
 function multiServerRow(
-  transport: Transport,
-  mode: Mode,
-  servers: number,
+  what: Pick<MultiServerRow, "transport" | "mode" | "servers" | "receive">,
   client: ClientResult,
   serverResults: ServerResult[],
   ceilingFps: Record<string, number>,
@@ -350,9 +396,7 @@ function multiServerRow(
   const sent = sum(serverResults.map((s) => s.sent));
   const framesPerSec = client.seconds > 0 ? delivered / client.seconds : 0;
   return {
-    transport,
-    mode,
-    servers,
+    ...what,
     sent,
     delivered,
     lost: sent - delivered,
@@ -361,9 +405,7 @@ function multiServerRow(
     cpuUsPerFrame: delivered > 0 ? client.cpuUs / delivered : 0,
     faultsPerFrame: delivered > 0 ? client.minorFaults / delivered : 0,
     peakRssMB: client.peakRss / MB,
-    ofCeiling: Object.fromEntries(
-      Object.entries(ceilingFps).map(([name, fps]) => [name, framesPerSec / fps]),
-    ),
+    ofCeiling: ratios({ framesPerSec }, ceilingFps),
     dropped: client.dropped,
     maxGapMs: client.maxGapMs,
   };
@@ -400,25 +442,39 @@ async function measureLongRun(frames: number, ipcDir: string): Promise<LongRun> 
 }
 
 function targets(rows: MultiServerRow[], trips: RoundTripRow[]): Target[] {
-  const find = (mode: Mode, servers: number) =>
-    rows.find((r) => r.transport === "tcp" && r.mode === mode && r.servers === servers);
+  const find = (mode: Mode, servers: number, receive: Receive = "zero-copy") =>
+    rows.find((r) =>
+      r.transport === "tcp" && r.mode === mode && r.servers === servers && r.receive === receive
+    );
   const ceilingName = (r: { ofCeiling: Record<string, number> }) =>
     "pyzmq" in r.ofCeiling ? "pyzmq" : "deno-ffi";
   const out: Target[] = [];
-  const p1 = find("pattern 1", 4);
-  out.push({
-    name: "pattern 1, 4 servers, of the PUSH/PULL ceiling",
-    value: p1 && p1.ofCeiling[ceilingName(p1)],
-    limit: ">= 80%",
-    met: p1 && p1.ofCeiling[ceilingName(p1)] >= 0.8,
-  });
-  const p2 = find("pattern 2 lossless", 4);
-  out.push({
-    name: "pattern 2 lossless, 4 servers, of the PUSH/PULL ceiling, none lost",
-    value: p2 && p2.ofCeiling[ceilingName(p2)],
-    limit: ">= 80%, lost 0",
-    met: p2 && p2.ofCeiling[ceilingName(p2)] >= 0.8 && p2.lost === 0,
-  });
+  for (const [mode, lossless] of [["pattern 1", false], ["pattern 2 lossless", true]] as const) {
+    const row = find(mode, FAN_IN);
+    out.push({
+      name: `${mode}, ${FAN_IN} servers, zeroCopyReceive, of the PUSH/PULL ceiling${
+        lossless ? ", none lost" : ""
+      }`,
+      value: row && row.ofCeiling[ceilingName(row)],
+      limit: lossless ? ">= 80%, lost 0" : ">= 80%",
+      met: row && row.ofCeiling[ceilingName(row)] >= 0.8 && row.lost === 0,
+    });
+    // For comparison, not targets: the default copying receive, and the raw fan-in.
+    const copying = find(mode, FAN_IN, "copy");
+    out.push({
+      name: `  ${mode}, ${FAN_IN} servers, copying receive (the default)`,
+      value: copying && copying.ofCeiling[ceilingName(copying)],
+      limit: "for comparison",
+      met: undefined,
+    });
+    const fanIn = row?.ofFanIn?.[ceilingName(row)];
+    out.push({
+      name: `  ${mode}, ${FAN_IN} servers, zeroCopyReceive, of the raw ${FAN_IN}-to-1 PUSH/PULL`,
+      value: fanIn,
+      limit: "for comparison",
+      met: undefined,
+    });
+  }
   const trip = trips.find((t) => t.transport === "tcp" && t.mode === "plain");
   const rawName = trip && ("pyzmq" in trip.timesRaw ? "pyzmq" : "deno-ffi");
   out.push({
@@ -427,14 +483,18 @@ function targets(rows: MultiServerRow[], trips: RoundTripRow[]): Target[] {
     limit: "<= 1.5x",
     met: trip && trip.timesRaw[rawName!] <= 1.5,
   });
-  const sixteen = rows.filter((r) => r.servers === 16);
-  const rss = sixteen.length ? Math.max(...sixteen.map((r) => r.peakRssMB)) : undefined;
-  out.push({
-    name: "client peak RSS with 16 servers, MB",
-    value: rss,
-    limit: "<= 150 MB",
-    met: rss === undefined ? undefined : rss <= 150,
-  });
+  for (const receive of ["zero-copy", "copy"] as const) {
+    const sixteen = rows.filter((r) => r.servers === 16 && r.receive === receive);
+    const rss = sixteen.length ? Math.max(...sixteen.map((r) => r.peakRssMB)) : undefined;
+    out.push({
+      name: receive === "zero-copy"
+        ? "client peak RSS with 16 servers, zeroCopyReceive, MB"
+        : "  client peak RSS with 16 servers, copying receive (the default), MB",
+      value: rss,
+      limit: receive === "zero-copy" ? "<= 150 MB" : "for comparison",
+      met: rss === undefined || receive === "copy" ? undefined : rss <= 150,
+    });
+  }
   return out;
 }
 
@@ -458,12 +518,20 @@ function printTables(result: NetgearBenchResult): void {
           cell(c.reqRep.p99us, 6)
         } µs`,
       );
+      if (c.fanIn) {
+        console.log(
+          `  ${name.padEnd(9)}${transport.padEnd(5)}${
+            cell(c.fanIn.msgsPerSec)
+          } msgs/s from ${FAN_IN} PUSH processes to one PULL (fan-in)`,
+        );
+      }
     }
   }
   const header = [
     "transport".padEnd(10),
     "mode".padEnd(19),
     "servers".padStart(7),
+    "receive".padStart(10),
     "frames/s".padStart(9),
     "MB/s".padStart(9),
     "lost".padStart(7),
@@ -479,6 +547,7 @@ function printTables(result: NetgearBenchResult): void {
         r.transport.padEnd(10),
         r.mode.padEnd(19),
         String(r.servers).padStart(7),
+        r.receive.padStart(10),
         cell(r.framesPerSec),
         cell(r.mbPerSec),
         String(r.lost).padStart(7),
@@ -539,7 +608,7 @@ function printTables(result: NetgearBenchResult): void {
       ? `${t.value.toFixed(2)}×`
       : `${(t.value * 100).toFixed(0)}%`;
     console.log(
-      `  ${t.name}: ${value} (${t.limit}) ${t.met === undefined ? "" : t.met ? "met" : "MISSED"}`,
+      `  ${t.name}: ${value} (${t.limit})${t.met === undefined ? "" : t.met ? " met" : " MISSED"}`,
     );
   }
 }

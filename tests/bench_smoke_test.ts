@@ -8,7 +8,8 @@ import { MODES, type NetgearBenchResult } from "../bench/netgear_bench.ts";
 import type { MachineInfo } from "../bench/_report.ts";
 
 const MAIN = new URL("../bench/main.ts", import.meta.url).pathname;
-const SERVERS = [1, 2];
+// 4 servers bring the fan-in ceiling and the rows of the default copying receive.
+const SERVERS = [1, 4];
 const TRANSPORTS = ["tcp", "ipc"] as const;
 
 Deno.test("the NetGear benchmark's quick run writes every row", async () => {
@@ -63,21 +64,32 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
       const ours = results.ceiling["deno-ffi"][transport];
       assert.ok(ours, `no ${transport} ceiling`);
       assert.ok(ours.pushPull.msgsPerSec > 0 && ours.reqRep.p50us > 0);
+      assert.ok(ours.fanIn && ours.fanIn.received === 160, JSON.stringify(ours.fanIn));
     }
 
-    assert.equal(results.multiServer.length, TRANSPORTS.length * MODES.length * SERVERS.length);
+    const copyRows = 2; // the lossless modes at 4 servers
+    assert.equal(
+      results.multiServer.length,
+      TRANSPORTS.length * (MODES.length * SERVERS.length + copyRows),
+    );
+    const cases = (mode: string, servers: number) =>
+      mode !== "pattern 2 latest" && servers === 4 ? ["zero-copy", "copy"] : ["zero-copy"];
     for (const transport of TRANSPORTS) {
       for (const mode of MODES) {
         for (const servers of SERVERS) {
-          const row = results.multiServer.find((r) =>
-            r.transport === transport && r.mode === mode && r.servers === servers
-          );
-          assert.ok(row, `no row for ${transport} ${mode} x${servers}`);
-          assert.ok(row.delivered > 0 && row.delivered <= row.sent, JSON.stringify(row));
-          assert.equal(row.lost, row.sent - row.delivered);
-          if (mode !== "pattern 2 latest") assert.equal(row.lost, 0, JSON.stringify(row));
-          assert.ok(row.framesPerSec > 0 && row.mbPerSec > 0 && row.peakRssMB > 0);
-          assert.ok(row.ofCeiling["deno-ffi"] > 0);
+          for (const receive of cases(mode, servers)) {
+            const row = results.multiServer.find((r) =>
+              r.transport === transport && r.mode === mode && r.servers === servers &&
+              r.receive === receive
+            );
+            assert.ok(row, `no row for ${transport} ${mode} x${servers} ${receive}`);
+            if (servers === 4) assert.ok(row.ofFanIn!["deno-ffi"] > 0, JSON.stringify(row));
+            assert.ok(row.delivered > 0 && row.delivered <= row.sent, JSON.stringify(row));
+            assert.equal(row.lost, row.sent - row.delivered);
+            if (mode !== "pattern 2 latest") assert.equal(row.lost, 0, JSON.stringify(row));
+            assert.ok(row.framesPerSec > 0 && row.mbPerSec > 0 && row.peakRssMB > 0);
+            assert.ok(row.ofCeiling["deno-ffi"] > 0);
+          }
         }
       }
     }
@@ -91,7 +103,7 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
     assert.ok(results.longRun, "no long run");
     assert.equal(results.longRun.frames, 400);
     assert.ok(results.longRun.samples.length >= 10);
-    assert.equal(results.targets.length, 4);
+    assert.equal(results.targets.length, 9);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
