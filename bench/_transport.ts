@@ -109,21 +109,22 @@ export async function stream(
 }
 
 /**
- * {@link stream} run `runs` times (3 unless told): the run with the median msgs/s. One run of a
- * 2-core machine's loopback varies by up to ±30%; a ceiling should not.
+ * Runs each of `jobs` `runs` times, taking turns (a, b, a, b, …), and returns each one's run
+ * with the median msgs/s. One run of a 2-core machine's loopback varies by up to ±30%, and
+ * its speed drifts; taking turns lets a drift touch every job alike.
  */
-export async function medianStream(
-  impl: Impl,
-  kind: "push" | "pub",
-  count: number,
-  options: StreamOptions & { runs?: number } = {},
-): Promise<StreamResult> {
-  const results: StreamResult[] = [];
-  for (let run = 0; run < (options.runs ?? 3); run++) {
-    results.push(await stream(impl, kind, count, options));
+export async function medianRuns(
+  jobs: (() => Promise<StreamResult>)[],
+  runs = 3,
+): Promise<StreamResult[]> {
+  const results: StreamResult[][] = jobs.map(() => []);
+  for (let run = 0; run < runs; run++) {
+    for (const [i, job] of jobs.entries()) results[i].push(await job());
   }
-  results.sort((a, b) => a.msgsPerSec - b.msgsPerSec);
-  return results[Math.floor(results.length / 2)];
+  return results.map((list) => {
+    list.sort((a, b) => a.msgsPerSec - b.msgsPerSec);
+    return list[Math.floor(list.length / 2)];
+  });
 }
 
 /**

@@ -14,9 +14,10 @@ import { Peer } from "./_process.ts";
 import {
   FRAME_BYTES,
   type Impl,
-  medianStream,
+  medianRuns,
   roundTrip,
   type RoundTripResult,
+  stream,
   type StreamResult,
   transportImpls,
 } from "./_transport.ts";
@@ -344,6 +345,7 @@ export async function runNetgearBench(
   }
 }
 
+/** The raw ceilings, every implementation's stream runs taking turns (see medianRuns). */
 async function measureCeilings(
   impls: Impl[],
   transports: Transport[],
@@ -353,23 +355,31 @@ async function measureCeilings(
   fanIn: boolean,
 ): Promise<Record<string, Partial<Record<Transport, Ceiling>>>> {
   const ceiling: Record<string, Partial<Record<Transport, Ceiling>>> = {};
-  for (const impl of impls) {
-    ceiling[impl.name] = {};
-    for (const transport of transports) {
-      const endpoint = (what: string) =>
-        transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${ipcDir}/${impl.name}-${what}`;
-      ceiling[impl.name][transport] = {
-        pushPull: await medianStream(impl, "push", frames, { endpoint: endpoint("pull") }),
-        reqRep: await roundTrip(impl, FRAME_BYTES, roundTrips, {
-          endpoint: endpoint("rep"),
-          replySize: ACK_BYTES,
-        }),
-        fanIn: fanIn
-          ? await medianStream(impl, "push", Math.ceil(frames / FAN_IN), {
-            endpoint: endpoint("fan-in"),
+  for (const transport of transports) {
+    const endpoint = (impl: Impl, what: string) =>
+      transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${ipcDir}/${impl.name}-${what}`;
+    const pushPull = await medianRuns(
+      impls.map((impl) => () => stream(impl, "push", frames, { endpoint: endpoint(impl, "pull") })),
+    );
+    const fanIns = fanIn
+      ? await medianRuns(
+        impls.map((impl) => () =>
+          stream(impl, "push", Math.ceil(frames / FAN_IN), {
+            endpoint: endpoint(impl, "fan-in"),
             senders: FAN_IN,
           })
-          : undefined,
+        ),
+      )
+      : undefined;
+    for (const [i, impl] of impls.entries()) {
+      ceiling[impl.name] ??= {};
+      ceiling[impl.name][transport] = {
+        pushPull: pushPull[i],
+        reqRep: await roundTrip(impl, FRAME_BYTES, roundTrips, {
+          endpoint: endpoint(impl, "rep"),
+          replySize: ACK_BYTES,
+        }),
+        fanIn: fanIns?.[i],
       };
     }
   }

@@ -7,7 +7,14 @@
  *
  * @module
  */
-import { FRAME_BYTES, medianStream, roundTrip, transportImpls } from "./_transport.ts";
+import {
+  FRAME_BYTES,
+  medianRuns,
+  roundTrip,
+  stream,
+  type StreamResult,
+  transportImpls,
+} from "./_transport.ts";
 import { cell, writeResult } from "./_report.ts";
 
 /** The figures of one implementation. */
@@ -24,17 +31,26 @@ export async function runZmqBench(
   }
   const results: Record<string, ZmqFigures> = {};
   const frames = quick ? 500 : 3000;
-  for (const impl of impls) {
-    const push = await medianStream(impl, "push", frames);
-    const pub = await medianStream(impl, "pub", frames);
+  // Every stream variant takes turns with the others (see medianRuns): ours copying, ours
+  // copying nothing (send({ zeroCopy }) and receiveLeased(), like pyzmq's copy=False), pyzmq.
+  const variants = [
+    ...impls.map((impl) => ({ impl, zeroCopy: false })),
+    { impl: impls[0], zeroCopy: true },
+  ];
+  const streams: Record<"push" | "pub", StreamResult[]> = { push: [], pub: [] };
+  for (const kind of ["push", "pub"] as const) {
+    streams[kind] = await medianRuns(
+      variants.map(({ impl, zeroCopy }) => () => stream(impl, kind, frames, { zeroCopy })),
+    );
+  }
+  const zeroCopyAt = variants.length - 1;
+  for (const [i, impl] of impls.entries()) {
+    const push = streams.push[i];
+    const pub = streams.pub[i];
     const small = await roundTrip(impl, 64, quick ? 2000 : 20000);
     const large = await roundTrip(impl, FRAME_BYTES, quick ? 200 : 1000);
-    // Copying nothing, like pyzmq's copy=False: send({ zeroCopy }) and receiveLeased().
     const zeroCopy = impl.name === "deno-ffi"
-      ? {
-        push: await medianStream(impl, "push", frames, { zeroCopy: true }),
-        pub: await medianStream(impl, "pub", frames, { zeroCopy: true }),
-      }
+      ? { push: streams.push[zeroCopyAt], pub: streams.pub[zeroCopyAt] }
       : { push, pub };
     results[impl.name] = {
       pushPullMsgsPerSec: push.msgsPerSec,
