@@ -82,7 +82,9 @@ def main():
         out({"p50us": at(0.5), "p99us": at(0.99), "roundTrips": count})
     else:
         raise SystemExit(f"unknown role {role!r}")
-    s.close(linger=1000)
+    # A sender's queue (up to 1,000 frames) drains slowly in a fan-in: wait until all are out,
+    # the end marker last (the bench kills a stuck peer).
+    s.close(linger=-1 if role in ("push", "pub") else 1000)
     ctx.term()
 
 

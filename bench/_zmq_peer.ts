@@ -60,6 +60,9 @@ switch (role) {
     const zeroCopy = role.endsWith("zerocopy");
     await using socket = new Socket(publisher ? "PUB" : "PUSH");
     socket.sendHighWaterMark = 1000;
+    // Up to 1,000 frames wait in our queue, and in a fan-in they drain at a quarter of the
+    // rate: close() waits until all, the end marker last, are out (the bench kills a stuck peer).
+    socket.linger = -1;
     if (publisher) socket.xpubNoDrop = true; // backpressure instead of drops, to measure throughput
     socket.connect(endpoint);
     if (publisher) await new Promise((resolve) => setTimeout(resolve, 300)); // subscription
