@@ -1249,10 +1249,6 @@ function toParts(message: Message): Uint8Array[] {
   return message.map(toBytes);
 }
 
-/**
- * Takes over the memory of the large parts of a zero-copy send: transfers `ArrayBuffer`s (once
- * each, however many parts share one), shares `SharedArrayBuffer`s.
- */
 /** The memories of the parts large enough to be sent without a copy. */
 function lent(parts: Uint8Array[]): ArrayBufferLike[] {
   const memories: ArrayBufferLike[] = [];
@@ -1262,6 +1258,10 @@ function lent(parts: Uint8Array[]): ArrayBufferLike[] {
   return memories;
 }
 
+/**
+ * Takes over the memory of the large parts of a zero-copy send: transfers `ArrayBuffer`s (once
+ * each, however many parts share one), shares `SharedArrayBuffer`s.
+ */
 function takeOver(parts: Uint8Array[]): [Uint8Array[], ArrayBufferLike[]] {
   // Read before any transfer: a view of a transferred buffer reads as empty.
   const spans = parts.map((part) => [part.byteOffset, part.byteLength]);
