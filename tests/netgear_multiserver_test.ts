@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createFrame, type Frame, NetGear, type ServerEvent } from "../mod.ts";
-import { freePort, freePorts, within } from "./_endpoints.ts";
+import { delay, freePort, freePorts, within } from "./_endpoints.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
@@ -118,6 +118,43 @@ Deno.test("a server that closes before sending any frame does not end the client
   await within(sending, 10_000, "late server");
   await client.close();
   assert.deepEqual(got, [0, 1, 2]);
+});
+
+Deno.test("multi-server pattern 2 over ipc: servers that close while the client's queue is full lose nothing", async () => {
+  // Over ipc, libzmq drops what is still in the socket when a sender hangs up while the
+  // receiver's queue is full (zeromq/libzmq#4660): the servers wait for the client's bye.
+  const ports = freePorts(8);
+  const address = `${Deno.makeTempDirSync({ prefix: "netgear-bye-" })}/sock`;
+  const common = { address, protocol: "ipc", pattern: 2, multiserverMode: true } as const;
+  const client = new NetGear({ ...common, port: ports, receiveMode: true });
+  const frames = 15;
+  const serving = ports.map(async (port, s) => {
+    const server = new NetGear({ ...common, port, requestTimeout: 5 });
+    for (let i = 0; i < frames; i++) {
+      await server.send(frameOf(s, i, [120, 160, 3]), { message: i });
+    }
+    await server.close();
+  });
+  const got = new Map<unknown, number[]>(ports.map((port) => [port, []]));
+  await within(
+    (async () => {
+      for await (using item of client) {
+        assert.deepEqual(
+          item.frame.data,
+          frameOf(ports.indexOf(item.port as number), item.message as number, [120, 160, 3]).data,
+        );
+        got.get(item.port)!.push(item.message as number);
+        await delay(5); // a slow client: its queue stays full, the servers wait on it
+      }
+    })(),
+    20_000,
+    "client",
+  );
+  await within(Promise.all(serving), 20_000, "servers");
+  await client.close();
+  const all = Array.from({ length: frames }, (_, i) => i);
+  for (const port of ports) assert.deepEqual(got.get(port), all, `server ${port}`);
+  assert.ok(client.servers.every((x) => x.goneReason === "terminated"));
 });
 
 Deno.test("snake_case options are accepted as aliases", async () => {

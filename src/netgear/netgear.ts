@@ -172,6 +172,16 @@ interface ServerState {
 const SUBSCRIBE_WAIT_MS = 5000;
 
 /**
+ * Pattern 2 over ipc: the subscription a receiver sends (and withdraws at once) once it has read
+ * a sender's terminate, so that the sender closes only then. Over ipc, libzmq drops what is
+ * still in the socket when the peer hangs up while the receiver's queue is full
+ * (zeromq/libzmq#4660), which lingering cannot prevent. Tcp keeps that data readable.
+ */
+function byeTopic(port: Port | undefined): Uint8Array {
+  return new TextEncoder().encode(port === undefined ? "netgear/bye" : `netgear/bye/${port}`);
+}
+
+/**
  * A NetGear peer: a receiver (`receiveMode: true`) or a sender, in plain, multi-server,
  * multi-client and bidirectional modes, over tcp or ipc, wire-compatible with Python vidgear.
  *
@@ -398,6 +408,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       if (replies && o.pattern === 1) {
         await this.#reply(socket, encodeTerminateAck({ multiserver: o.multiserverMode }));
       }
+      if (o.pattern === 2 && o.protocol === "ipc") this.#sayBye(socket, message.port);
       if (o.multiserverMode) {
         if (message.port !== undefined) this.#leave(message.port, "terminated");
         if (this.#liveCount() === 0) this.#end("every server terminated");
@@ -426,6 +437,17 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
     this.#frames++;
     // A frame decoded from JPEG is memory of its own: the lease can go now.
     return newItem(port, frame, message.message, message.frame ? lease : null);
+  }
+
+  /** Pattern 2 over ipc: tells the sender whose terminate was read that it may hang up. */
+  #sayBye(socket: Socket, port: Port | undefined): void {
+    const topic = byeTopic(this.options.multiserverMode ? port : undefined);
+    try {
+      socket.subscribe(topic);
+      socket.unsubscribe(topic);
+    } catch (error) {
+      this.#log(`could not acknowledge a terminate: ${(error as Error).message}`);
+    }
   }
 
   async #reply(socket: Socket, parts: Uint8Array[]): Promise<void> {
@@ -746,9 +768,47 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         }
         return;
       }
-      if (parts[0]?.[0] === 1) this.#subscribed++;
-      else if (parts[0]?.[0] === 0) this.#subscribed--;
+      this.#countSubscription(parts);
     }
+  }
+
+  /**
+   * Pattern 2: counts the receivers' subscriptions to everything (one byte: 1 subscribe, 0
+   * unsubscribe); other topics (a receiver's bye) are not receivers. True for `bye`.
+   */
+  #countSubscription(parts: Uint8Array[], bye?: Uint8Array): boolean {
+    const part = parts[0];
+    if (parts.length !== 1 || part === undefined || part.length === 0) return false;
+    if (part.length === 1) {
+      if (part[0] === 1) this.#subscribed++;
+      else if (part[0] === 0) this.#subscribed--;
+      return false;
+    }
+    return bye !== undefined && part[0] === 1 && part.length === bye.length + 1 &&
+      bye.every((byte, i) => part[i + 1] === byte);
+  }
+
+  /**
+   * Pattern 2 over ipc: waits until `wanted` receivers said they read the terminate, until none
+   * is subscribed any more, or until `deadline`. True when every receiver said so.
+   */
+  async #awaitByes(wanted: number, deadline: number): Promise<boolean> {
+    const socket = this.#socket!;
+    const bye = byeTopic(this.options.multiserverMode ? this.options.ports[0] : undefined);
+    let byes = 0;
+    while (byes < wanted && this.#subscribed !== 0) {
+      const waitMs = deadline - performance.now();
+      if (waitMs <= 0) return false;
+      let parts: Uint8Array[];
+      try {
+        parts = await socket.receive({ timeout: Math.ceil(waitMs) });
+      } catch (error) {
+        if (error instanceof ZmqError && error.code === "EAGAIN") return false;
+        throw error;
+      }
+      if (this.#countSubscription(parts, bye)) byes++;
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- shared
@@ -772,18 +832,25 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
       });
       const ackWait = Math.max(200, o.requestTimeoutMs / 5);
       const copies = o.multiclientMode ? o.ports.length : 1;
+      // Pattern 1 has its acknowledgement; pattern 2 over ipc waits (up to requestTimeout, at
+      // least the 1 s it would otherwise linger) until its receivers read everything it sent.
+      // Otherwise patterns 0 and 2 linger, so the terminate still leaves after close.
+      let acknowledged = false;
       try {
+        const byeDeadline = performance.now() + Math.max(1000, o.requestTimeoutMs);
         for (let i = 0; i < copies; i++) {
           await socket.send(terminate, { timeout: ackWait });
           if (o.pattern === 1) await socket.receive({ timeout: ackWait });
         }
+        if (o.pattern === 2 && o.protocol === "ipc") {
+          acknowledged = await this.#awaitByes(copies, byeDeadline);
+          if (!acknowledged) this.#log("no bye from the receivers: closing anyway");
+        }
       } catch (error) {
         this.#log(`terminate not acknowledged: ${(error as Error).message}`);
       }
-      // Pattern 1 already has its acknowledgement; patterns 0 and 2 linger so the terminate
-      // still leaves after close.
       try {
-        socket.linger = o.pattern === 1 ? 0 : 1000;
+        socket.linger = o.pattern === 1 || acknowledged ? 0 : 1000;
       } catch {
         // A send() still waits on the socket (EBUSY): it closes with the linger it has.
       }
