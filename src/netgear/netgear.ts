@@ -892,7 +892,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         socket.requestCorrelate = true;
       }
       if (type === "SUB") {
-        socket.receiveHighWaterMark = o.delivery === "latest" ? 2 : 16;
+        socket.receiveHighWaterMark = o.delivery === "latest" ? 2 : 4;
         socket.subscribe("");
       }
       if (type === "XPUB") {
