@@ -4,8 +4,7 @@
  * Flags:
  * - `--only zmq,netgear,jpeg`: run only these parts.
  * - `--quick`: small counts (a smoke run; the figures are only indicative).
- * - `--long N`: frames of the NetGear long RSS run (default 20,000; the issue's figure is
- *   100,000).
+ * - `--long N`: frames of the NetGear long RSS run (default 100,000, the issue's figure).
  * - `--servers 1,2,4,8,16`, `--transports tcp,ipc`: the NetGear cases to run.
  * - `--modes p1,p2,latest`: the NetGear multi-server modes (pattern 1, pattern 2 lossless,
  *   pattern 2 latest); `--multi-only` skips the round trips and the long run.
