@@ -165,6 +165,54 @@ Deno.test("a pattern-2 receiver with subscriberTimeout ends after that much sile
   await client.close();
 });
 
+Deno.test("pattern 2 over ipc, once the subscription wait ran out: a late receiver gets frames at once, and close() does not wait for a receiver that never came", async () => {
+  const address = `${Deno.makeTempDirSync({ prefix: "netgear-late-" })}/sock`;
+  const [alone, joined] = freePorts(2);
+  const common = { address, protocol: "ipc", pattern: 2, requestTimeout: 10 } as const;
+  const lonely = new NetGear({ ...common, port: alone });
+  const sender = new NetGear({ ...common, port: joined });
+  // Nobody subscribes within the 5 s wait: both frames go anyway (to nobody).
+  await within(
+    Promise.all([
+      lonely.send(frameOf("uint8", [2, 2], 0)),
+      sender.send(frameOf("uint8", [2, 2], 0)),
+    ]),
+    8000,
+    "the first sends",
+  );
+  const receiver = new NetGear({ ...common, port: joined, receiveMode: true });
+  const joinedAt = performance.now();
+  const receiving = receiver.recv();
+  let got = null;
+  for (let k = 1; k <= 200 && got === null; k++) {
+    await sender.send(frameOf("uint8", [2, 2], k));
+    got = await Promise.race([receiving, new Promise<null>((r) => setTimeout(() => r(null), 10))]);
+  }
+  assert.ok(got !== null, "the late receiver got a frame");
+  for (let k = 0; k < 3; k++) {
+    await sender.send(frameOf("uint8", [2, 2], 300 + k));
+    assert.deepEqual(
+      (await within(receiver.recv(), 5000, "recv"))?.frame.data,
+      frameOf("uint8", [2, 2], 300 + k).data,
+    );
+  }
+  // Waiting for the subscriptions again would hold a frame for 5 s.
+  assert.ok(performance.now() - joinedAt < 3000, "frames reach a late receiver without a wait");
+  const closing = performance.now();
+  await lonely.close();
+  assert.ok(
+    performance.now() - closing < 2000,
+    "no bye is awaited from a receiver that never came",
+  );
+  const draining = (async () => {
+    for (let n = 0; n < 300; n++) if ((await receiver.recv()) === null) return true;
+    return false;
+  })();
+  await sender.close();
+  assert.equal(await within(draining, 5000, "the receiver ends"), true);
+  await receiver.close();
+});
+
 Deno.test("delivery latest keeps each server's newest frame and counts the rest as stale", async () => {
   const ports = [freePort()];
   const client = new NetGear({

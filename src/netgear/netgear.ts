@@ -216,7 +216,10 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   #timeouts = 0;
   #rebinds = 0;
   #failures = 0;
+  /** Pattern 2: receivers subscribed now (their subscriptions less their unsubscriptions). */
   #subscribed = 0;
+  /** Pattern 2: the first wait for subscriptions ran out; sends no longer wait for them. */
+  #subscribeWaitOver = false;
   #lastTraffic = performance.now();
   #awaySince: number | undefined;
 
@@ -748,7 +751,7 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   async #awaitSubscribers(signal: AbortSignal | undefined): Promise<void> {
     const socket = this.#socket!;
     const wanted = this.options.ports.length;
-    const deadline = performance.now() + (this.#subscribed < 0 ? 0 : SUBSCRIBE_WAIT_MS);
+    const deadline = performance.now() + (this.#subscribeWaitOver ? 0 : SUBSCRIBE_WAIT_MS);
     for (;;) {
       const waitMs = this.#subscribed >= wanted ? 0 : Math.max(0, deadline - performance.now());
       let parts: Uint8Array[] | null;
@@ -762,9 +765,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
         parts = null;
       }
       if (parts === null) {
-        if (this.#subscribed < wanted && this.#subscribed >= 0) {
+        if (this.#subscribed < wanted && !this.#subscribeWaitOver) {
           this.#log(`only ${this.#subscribed} of ${wanted} receivers subscribed; sending anyway`);
-          this.#subscribed = -1; // wait no more
+          this.#subscribeWaitOver = true; // wait no more
         }
         return;
       }
@@ -789,14 +792,14 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   }
 
   /**
-   * Pattern 2 over ipc: waits until `wanted` receivers said they read the terminate, until none
-   * is subscribed any more, or until `deadline`. True when every receiver said so.
+   * Pattern 2 over ipc: waits until `wanted` receivers (at most as many as are subscribed) said
+   * they read the terminate, or until `deadline`. True when every one of them said so.
    */
   async #awaitByes(wanted: number, deadline: number): Promise<boolean> {
     const socket = this.#socket!;
     const bye = byeTopic(this.options.multiserverMode ? this.options.ports[0] : undefined);
     let byes = 0;
-    while (byes < wanted && this.#subscribed !== 0) {
+    while (byes < Math.min(wanted, this.#subscribed)) {
       const waitMs = deadline - performance.now();
       if (waitMs <= 0) return false;
       let parts: Uint8Array[];
