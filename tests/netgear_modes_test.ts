@@ -186,7 +186,10 @@ Deno.test("pattern 2 over ipc, once the subscription wait ran out: a late receiv
   let got = null;
   for (let k = 1; k <= 200 && got === null; k++) {
     await sender.send(frameOf("uint8", [2, 2], k));
-    got = await Promise.race([receiving, new Promise<null>((r) => setTimeout(() => r(null), 10))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), 10));
+    got = await Promise.race([receiving, tick]);
+    clearTimeout(timer);
   }
   assert.ok(got !== null, "the late receiver got a frame");
   for (let k = 0; k < 3; k++) {
