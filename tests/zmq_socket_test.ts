@@ -265,6 +265,29 @@ Deno.test("malformed endpoints give clear errors", async () => {
   assert.throws(() => socket.connect("tcp://"), ZmqError);
 });
 
+Deno.test("binding an address this machine does not have names the address, not the form", async () => {
+  await using socket = new Socket("PULL");
+  assert.throws(() => socket.bind("tcp://not an ip:5566"), (e: unknown) => {
+    assert.ok(e instanceof ZmqError);
+    assert.equal(e.code, "ENODEV");
+    assert.match(
+      e.message,
+      /^Cannot bind "tcp:\/\/not an ip:5566": .*; "not an ip" is not an address of this machine: use one of its IP addresses, an interface name, or "\*" for all$/,
+    );
+    assert.doesNotMatch(e.message, /<address>:<port>/);
+    return true;
+  });
+  assert.throws(
+    () => socket.bind("tcp://:5566"),
+    /give an address before the port, e\.g\. "tcp:\/\/\*:5566"/,
+  );
+  // Without ZMQ_IPV6, libzmq cannot resolve an IPv6 literal either.
+  assert.throws(
+    () => socket.bind("tcp://[::1]:5566"),
+    /"\[::1\]" is an IPv6 address: set the socket's ipv6 option to true/,
+  );
+});
+
 Deno.test("unknown socket types and bad option values are refused", async () => {
   assert.throws(() => new Socket("NOPE" as SocketTypeName), /use one of PAIR, PUB/);
   await using socket = new Socket("REQ");
@@ -380,6 +403,20 @@ Deno.test("the monitor reports accepted and closed connections with the endpoint
   await within(watching, 5000, "monitor");
   await monitor.close();
   assert.deepEqual(events, ["ACCEPTED", "DISCONNECTED"]);
+});
+
+Deno.test("a monitor's readQueued() takes what is queued without waiting", async () => {
+  await using rep = new Socket("REP");
+  const monitor = rep.monitor(MonitorEvent.ACCEPTED | MonitorEvent.DISCONNECTED);
+  rep.bind("tcp://127.0.0.1:*");
+  assert.deepEqual(monitor.readQueued(), []);
+  const req = new Socket("REQ");
+  req.connect(rep.lastEndpoint);
+  await req.send("hi");
+  await rep.receive({ timeout: 5000 }); // the connection was accepted before its message
+  assert.deepEqual(monitor.readQueued().map((e) => e.name), ["ACCEPTED"]);
+  await req.close();
+  await monitor.close();
 });
 
 Deno.test("peerAddress tells who sent the last message over tcp", async () => {

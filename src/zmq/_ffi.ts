@@ -53,6 +53,8 @@ const SYMBOLS = {
   zmq_msg_send: { parameters: ["buffer", "pointer", "i32"], result: "i32" },
   // zmq_msg_t *msg, const char *property
   zmq_msg_gets: { parameters: ["buffer", "buffer"], result: "pointer" },
+  // const zmq_msg_t *msg, int property
+  zmq_msg_get: { parameters: ["buffer", "i32"], result: "i32" },
 
   // zmq_pollitem_t *items, int nitems, long timeout: checks readiness without waiting
   zmq_poll: { parameters: ["buffer", "i32", "i64"], result: "i32" },

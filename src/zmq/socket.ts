@@ -117,6 +117,8 @@ const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const PEER_ADDRESS = cString("Peer-Address");
+/** `ZMQ_SRCFD`: the message property holding its connection's file descriptor. */
+const MSG_SRCFD = 2;
 const EVENT_NAMES = new Map<number, string>(
   Object.entries(MonitorEvent).filter(([name]) => name !== "ALL").map(([name, bit]) => [bit, name]),
 );
@@ -145,7 +147,13 @@ function checkTimeout(timeout: number, what: string): number {
   return timeout;
 }
 
-function bindAdvice(code: string): string | undefined {
+const ENDPOINT_FORM = 'use "tcp://<address>:<port>" or "ipc://<path>"';
+
+/**
+ * What to do about a failed bind. `ENODEV` means libzmq could not resolve the address to an
+ * IP address or interface name of this machine (the endpoint's form was fine).
+ */
+function bindAdvice(code: string, endpoint: string, ipv6: () => boolean): string | undefined {
   switch (code) {
     case "EADDRINUSE":
       return "pick another port or close the other receiver";
@@ -153,11 +161,29 @@ function bindAdvice(code: string): string | undefined {
       return "bind to an address of this machine, or * for all";
     case "EINVAL":
     case "EPROTONOSUPPORT":
+      return ENDPOINT_FORM;
     case "ENODEV":
-      return 'use "tcp://<address>:<port>" or "ipc://<path>"';
+      return unknownAddressAdvice(endpoint, ipv6);
     case "EACCES":
       return "use a port above 1023 or a path you may write";
   }
+}
+
+function unknownAddressAdvice(endpoint: string, ipv6: () => boolean): string {
+  const rest = endpoint.slice(endpoint.indexOf("://") + 3);
+  const colon = rest.lastIndexOf(":");
+  if (colon < 0) return ENDPOINT_FORM;
+  const address = rest.slice(0, colon);
+  if (address.trim() === "") {
+    return `give an address before the port, e.g. "${endpoint.slice(0, -rest.length)}*${
+      rest.slice(colon)
+    }"`;
+  }
+  // Without ZMQ_IPV6 libzmq takes an IPv6 literal for an interface name and finds none.
+  if (address.includes(":") && !ipv6()) {
+    return `"${address}" is an IPv6 address: set the socket's ipv6 option to true before binding`;
+  }
+  return `"${address}" is not an address of this machine: use one of its IP addresses, an interface name, or "*" for all`;
 }
 
 /**
@@ -204,6 +230,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   #receiveTimeout = -1;
   #written = new Map<number, number>();
   #peerAddress: string | undefined;
+  #peerConnection = -1;
   #lastEndpoint = "";
   #lingerOnClose: number | undefined;
   #inlineWait = 1;
@@ -211,7 +238,8 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   #inlineBackoff = 0;
   #leases: LeaseBudget = { held: 0, limit: 64 * 1024 * 1024 };
   #zeroCopy = new ZeroCopySends();
-  /** When true, {@link Socket.peerAddress} is read from every received message. */
+  /** When true, {@link Socket.peerAddress} and {@link Socket.peerConnection} are read from
+   * every received message. */
   recordPeerAddress = false;
 
   /**
@@ -473,12 +501,22 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   monitor(events: number = MonitorEvent.ALL): SocketMonitor {
     if (this.#closed) throw closedError("monitor");
     const endpoint = `inproc://netgear.monitor.${nextMonitorId++}`;
-    if (zmq().zmq_socket_monitor(this.#handle, cString(endpoint), events) !== 0) {
+    // MONITOR_STOPPED always: libzmq sends it only when asked, and close() waits for it.
+    const mask = events | MonitorEvent.MONITOR_STOPPED;
+    if (zmq().zmq_socket_monitor(this.#handle, cString(endpoint), mask) !== 0) {
       throw lastError("Cannot monitor the socket");
     }
     const reader = new Socket("PAIR", { context: this.context });
+    reader.linger = 0; // it only reads
+    // libzmq sends events from its I/O thread with a blocking send: a full queue would stall
+    // every socket of the context, so the queue has no bound (events are small, and read).
+    reader.receiveHighWaterMark = 0;
     reader.connect(endpoint);
-    return new SocketMonitor(reader);
+    return new SocketMonitor(reader, () => {
+      // Stops the events at once while this socket is open; once it closed, libzmq stops them
+      // itself, later, from its reaper thread.
+      if (!this.#closed) zmq().zmq_socket_monitor(this.#handle, null, 0);
+    });
   }
 
   /**
@@ -554,6 +592,16 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
    * {@link Socket.recordPeerAddress} is on and the transport tells it (tcp). */
   get peerAddress(): string | undefined {
     return this.#peerAddress;
+  }
+
+  /**
+   * The file descriptor of the connection the last received message came through
+   * (`ZMQ_SRCFD`), when {@link Socket.recordPeerAddress} is on and the transport has one (tcp,
+   * ipc); -1 otherwise. Monitor events name connections by the same descriptor; a descriptor
+   * is reused once its connection closed.
+   */
+  get peerConnection(): number {
+    return this.#peerConnection;
   }
 
   /** The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`);
@@ -667,6 +715,45 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
   }
   set immediate(value: boolean) {
     this.#setBool(Opt.IMMEDIATE, value);
+  }
+
+  /**
+   * TCP keepalive probes (`ZMQ_TCP_KEEPALIVE`): `1` on, `0` off, `-1` the OS default. With
+   * {@link Socket.tcpKeepaliveIdle}, a peer that vanished without closing its connection (power
+   * cut, cable) is noticed by the kernel, with no traffic of libzmq's own. @default {-1}
+   */
+  get tcpKeepalive(): number {
+    return this.#getInt(Opt.TCP_KEEPALIVE);
+  }
+  set tcpKeepalive(value: number) {
+    this.#setInt(Opt.TCP_KEEPALIVE, value);
+  }
+
+  /** Seconds a connection stays idle before the first keepalive probe
+   * (`ZMQ_TCP_KEEPALIVE_IDLE`); -1 is the OS default. @default {-1} */
+  get tcpKeepaliveIdle(): number {
+    return this.#getInt(Opt.TCP_KEEPALIVE_IDLE);
+  }
+  set tcpKeepaliveIdle(value: number) {
+    this.#setInt(Opt.TCP_KEEPALIVE_IDLE, value);
+  }
+
+  /** Seconds between keepalive probes (`ZMQ_TCP_KEEPALIVE_INTVL`); -1 is the OS default.
+   * @default {-1} */
+  get tcpKeepaliveInterval(): number {
+    return this.#getInt(Opt.TCP_KEEPALIVE_INTVL);
+  }
+  set tcpKeepaliveInterval(value: number) {
+    this.#setInt(Opt.TCP_KEEPALIVE_INTVL, value);
+  }
+
+  /** Unanswered keepalive probes before the connection counts as dead
+   * (`ZMQ_TCP_KEEPALIVE_CNT`); -1 is the OS default. @default {-1} */
+  get tcpKeepaliveCount(): number {
+    return this.#getInt(Opt.TCP_KEEPALIVE_CNT);
+  }
+  set tcpKeepaliveCount(value: number) {
+    this.#setInt(Opt.TCP_KEEPALIVE_CNT, value);
   }
 
   /** Milliseconds before reconnecting (`ZMQ_RECONNECT_IVL`); -1 never reconnects. @default {100} */
@@ -802,6 +889,18 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     this.#setBool(Opt.XPUB_VERBOSE, value);
   }
 
+  /**
+   * XPUB: pass every subscription and every unsubscription to the application
+   * (`ZMQ_XPUB_VERBOSER`), also those of a peer whose connection ended, so that counting them
+   * tells how many receivers are subscribed now. Write-only in libzmq. @default {false}
+   */
+  get xpubVerboser(): boolean {
+    return this.#written.get(Opt.XPUB_VERBOSER) === 1;
+  }
+  set xpubVerboser(value: boolean) {
+    this.#setBool(Opt.XPUB_VERBOSER, value);
+  }
+
   /** Make an XPUB's sends wait (`EAGAIN`) instead of dropping at the high-water mark
    * (`ZMQ_XPUB_NODROP`). @default {false} */
   get xpubNoDrop(): boolean {
@@ -874,7 +973,12 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       );
     }
     if (call(this.#handle, cString(endpoint)) !== 0) {
-      throw lastError(`Cannot ${what} "${endpoint}"`, what === "bind" ? bindAdvice : undefined);
+      throw lastError(
+        `Cannot ${what} "${endpoint}"`,
+        what === "bind"
+          ? (code) => bindAdvice(code, endpoint, () => this.#getBool(Opt.IPV6))
+          : undefined,
+      );
     }
     this.#lastEndpoint = this.#getString(Opt.LAST_ENDPOINT, 1024);
   }
@@ -917,6 +1021,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
     }
     if (this.recordPeerAddress) {
       this.#peerAddress = readCString(lib.zmq_msg_gets(msg, PEER_ADDRESS)) || undefined;
+      this.#peerConnection = lib.zmq_msg_get(msg, MSG_SRCFD);
     }
     const parts: Uint8Array[] = [];
     for (;;) {
@@ -1187,15 +1292,39 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
  */
 export class SocketMonitor implements AsyncIterable<MonitorEventRecord> {
   #reader: Socket;
+  #stop: () => void;
+  #closing: Promise<void> | undefined;
 
   /** @internal Use {@link Socket.monitor}. */
-  constructor(reader: Socket) {
+  constructor(reader: Socket, stop: () => void) {
     this.#reader = reader;
+    this.#stop = stop;
   }
 
-  /** Stops watching. */
+  /**
+   * Stops watching. Until libzmq says it stopped (`MONITOR_STOPPED`, sent once the monitored
+   * socket's close is done), it may still send events, and a send to a monitor that closed
+   * before would block libzmq's I/O thread, and with it every socket of the context. So this
+   * reads until then (at most 2 s). Safe to call twice.
+   */
   close(): Promise<void> {
-    return this.#reader.close();
+    this.#closing ??= (async () => {
+      if (this.#reader.closed) return;
+      this.#stop();
+      const deadline = performance.now() + 2000;
+      try {
+        for (;;) {
+          const wait = Math.ceil(deadline - performance.now());
+          if (wait <= 0) break;
+          const event = toEvent(await this.#reader.receive({ timeout: wait }));
+          if (event?.event === MonitorEvent.MONITOR_STOPPED) break;
+        }
+      } catch {
+        // it timed out, or the context is ending: close anyway
+      }
+      await this.#reader.close();
+    })();
+    return this.#closing;
   }
 
   /** Same as {@link SocketMonitor.close}. */
@@ -1203,22 +1332,50 @@ export class SocketMonitor implements AsyncIterable<MonitorEventRecord> {
     return this.close();
   }
 
+  /**
+   * The events already queued, without waiting (at most `max`): for a reader that looks now and
+   * then, so that no receive stays pending (a pending one keeps the process alive). Empty once
+   * the monitor or its socket closed.
+   */
+  readQueued(max = 1000): MonitorEventRecord[] {
+    const events: MonitorEventRecord[] = [];
+    while (events.length < max && !this.#reader.closed) {
+      const parts = this.#reader.tryReceive();
+      if (parts === null) break;
+      const event = toEvent(parts);
+      if (event === null) continue;
+      if (event.event === MonitorEvent.MONITOR_STOPPED) {
+        void this.#reader.close();
+        break;
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
   /** Yields events until the monitored socket or this monitor closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<MonitorEventRecord> {
-    for await (const [head, endpoint] of this.#reader) {
-      if (!head || head.byteLength < 6) continue;
-      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-      const event = view.getUint16(0, true);
-      if (event === MonitorEvent.MONITOR_STOPPED) break;
-      yield {
-        event,
-        name: EVENT_NAMES.get(event) ?? `EVENT_${event}`,
-        value: view.getUint32(2, true),
-        endpoint: endpoint ? decoder.decode(endpoint) : "",
-      };
+    for await (const parts of this.#reader) {
+      const event = toEvent(parts);
+      if (event === null) continue;
+      if (event.event === MonitorEvent.MONITOR_STOPPED) break;
+      yield event;
     }
     await this.#reader.close();
   }
+}
+
+/** A monitor message (event number and value, then the endpoint) as an event; null if not one. */
+function toEvent([head, endpoint]: Uint8Array[]): MonitorEventRecord | null {
+  if (!head || head.byteLength < 6) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const event = view.getUint16(0, true);
+  return {
+    event,
+    name: EVENT_NAMES.get(event) ?? `EVENT_${event}`,
+    value: view.getUint32(2, true),
+    endpoint: endpoint ? decoder.decode(endpoint) : "",
+  };
 }
 
 function sendAdvice(code: string): string | undefined {
