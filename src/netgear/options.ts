@@ -63,13 +63,22 @@ export interface NetGearOptions {
   /** Pattern 2 receiver, in seconds: end after this long without a message. @default {undefined (wait)} */
   subscriberTimeout?: number;
   /**
-   * Multi-server receiver, in seconds: a server silent this long counts as gone (also a listed
-   * port never heard from, counted from the start). Silence counts only while the receiver
-   * listens: time the application spends between `recv()` calls does not make servers leave.
-   * `0` turns liveness off (vidgear's behaviour).
+   * Multi-server receiver, in seconds: how long a server that has joined may stay disconnected
+   * (crashed, killed, cable pulled) before it counts as gone; it may reconnect meanwhile (a
+   * restart). Told from the connection, not from the time between frames: a server that is
+   * connected but sends rarely stays live. `0` turns it off: a server leaves only by its
+   * terminate (vidgear's behaviour).
    * @default {5}
    */
   livenessTimeout?: number;
+  /**
+   * Multi-server receiver, in seconds from its start: how long a listed server that has not
+   * joined yet is waited for; then it counts as gone (`goneReason: "never-joined"`). Leave it
+   * out to wait until the receiver is closed, as a bound socket waits: people start servers
+   * by hand, minutes apart.
+   * @default {undefined (wait without limit)}
+   */
+  waitTimeout?: number;
   /**
    * Pattern 2 receiver: `"lossless"` delivers every frame (senders wait when the queue is
    * full); `"latest"` keeps only each server's newest frame, counting the others as drops.
@@ -94,6 +103,13 @@ export interface NetGearOptions {
    * @default {false}
    */
   zeroCopyReceive?: boolean;
+  /**
+   * Receiver, in bytes: the largest message it accepts (`ZMQ_MAXMSGSIZE`). libzmq refuses a
+   * larger message by dropping the connection of the sender that sent it; that sender then
+   * reconnects. A positive integer.
+   * @default {undefined (no cap)}
+   */
+  maxMessageSize?: number;
   /**
    * Secure mode (CURVE encryption and authentication): `0` off, `1` StoneHouse (any server
    * holding the folder's keys may connect), `2` IronHouse (only servers whose public key is a
@@ -154,14 +170,18 @@ export interface ResolvedOptions {
   requestTimeoutMs: number;
   /** Silence that ends a pattern-2 receiver, if set. */
   subscriberTimeoutMs: number | undefined;
-  /** Silence after which a server counts as gone; 0 is off. */
+  /** How long a joined server may stay disconnected before it counts as gone; 0 is off. */
   livenessTimeoutMs: number;
+  /** How long a listed server that has not joined is waited for; undefined waits without limit. */
+  waitTimeoutMs: number | undefined;
   /** Pattern-2 delivery. */
   delivery: DeliveryMode;
   /** Whether the C allocator is tuned for large frames. */
   tuneMemory: boolean;
   /** Receiver: frames are views of libzmq's memory, valid until their item is released. */
   zeroCopyReceive: boolean;
+  /** Receiver: the largest message accepted, in bytes, when capped. */
+  maxMessageSize: number | undefined;
   /** Outgoing JPEG settings, when compressing. */
   jpeg: JpegOptions | undefined;
   /** Fast DCT when decoding. */
@@ -201,10 +221,12 @@ const ALIASES: Record<string, keyof NetGearOptions> = {
   request_timeout: "requestTimeout",
   subscriber_timeout: "subscriberTimeout",
   liveness_timeout: "livenessTimeout",
+  wait_timeout: "waitTimeout",
   secure_mode: "secureMode",
   custom_cert_location: "customCertLocation",
   overwrite_cert: "overwriteCert",
   allowed_addresses: "allowedAddresses",
+  max_message_size: "maxMessageSize",
   jpeg_compression: "jpegCompression",
   jpeg_compression_quality: "jpegCompressionQuality",
   jpeg_compression_fastdct: "jpegCompressionFastdct",
@@ -227,9 +249,11 @@ const KEYS: Record<keyof NetGearOptions, Kind> = {
   requestTimeout: "number",
   subscriberTimeout: "number",
   livenessTimeout: "number",
+  waitTimeout: "number",
   delivery: "special",
   tuneMemory: "boolean",
   zeroCopyReceive: "boolean",
+  maxMessageSize: "number",
   secureMode: "special",
   customCertLocation: "string",
   overwriteCert: "boolean",
@@ -252,7 +276,9 @@ function checkPort(port: unknown, what: string): Port {
       `Cannot use ${what} ${JSON.stringify(port)}: use an integer from 1 to 65535`,
     );
   }
-  return port as Port;
+  // Trimmed, in the caller's type: ports are keys (of servers, of frames), so " 6319" must
+  // not stand apart from "6319".
+  return typeof port === "string" ? port.trim() : number as number;
 }
 
 /**
@@ -261,7 +287,8 @@ function checkPort(port: unknown, what: string): Port {
  * @throws {TypeError} For an unknown key (the message lists the valid ones) or a wrong type.
  * @throws {RangeError} For a value out of range.
  * @throws {NetGearError} For a combination vidgear forbids (pattern 0 with a multi mode, both
- * multi modes, bidirectional with pattern 2, a port list where one port belongs, or none).
+ * multi modes, bidirectional with pattern 2, a port list where one port belongs, or none), or a
+ * receiver's option given to a sender.
  */
 export function resolveOptions(input: NetGearOptions | Record<string, unknown>): ResolvedOptions {
   if (typeof input !== "object" || input === null) {
@@ -270,6 +297,8 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     );
   }
   const given: Partial<Record<keyof NetGearOptions, unknown>> = {};
+  /** The key as the caller spelled it, for an option given twice. */
+  const spelledAs: Partial<Record<keyof NetGearOptions, string>> = {};
   for (const [rawKey, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const key = (ALIASES[rawKey.trim()] ?? rawKey.trim()) as keyof NetGearOptions;
@@ -281,7 +310,11 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
       );
     }
     if (key in given) {
-      throw new TypeError(`NetGear option "${key}" is given twice (once as "${rawKey}")`);
+      throw new TypeError(
+        `NetGear option "${key}" is given twice (as "${
+          spelledAs[key]
+        }" and "${rawKey}"): give it once`,
+      );
     }
     const kind = KEYS[key];
     if ((kind === "string" || kind === "boolean" || kind === "number") && typeof value !== kind) {
@@ -290,18 +323,9 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
       );
     }
     given[key] = value;
+    spelledAs[key] = rawKey;
   }
 
-  const pattern = given.pattern ?? 0;
-  if (pattern !== 0 && pattern !== 1 && pattern !== 2) {
-    throw new RangeError(
-      `Cannot use pattern ${JSON.stringify(pattern)}: use 0 (PAIR), 1 (REQ/REP) or 2 (PUB/SUB)`,
-    );
-  }
-  const protocol = given.protocol ?? "tcp";
-  if (protocol !== "tcp" && protocol !== "ipc") {
-    throw new RangeError(`Cannot use protocol ${JSON.stringify(protocol)}: use "tcp" or "ipc"`);
-  }
   const receiveMode = (given.receiveMode as boolean | undefined) ?? false;
   const multiserverMode = (given.multiserverMode as boolean | undefined) ?? false;
   const multiclientMode = (given.multiclientMode as boolean | undefined) ?? false;
@@ -309,12 +333,28 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
   if (multiserverMode && multiclientMode) {
     fail("Cannot enable multiserverMode and multiclientMode together: choose one");
   }
-  if ((multiserverMode || multiclientMode) && pattern === 0) {
-    fail(
-      `Cannot use pattern 0 with ${
-        multiserverMode ? "multiserverMode" : "multiclientMode"
-      }: use pattern 1 (REQ/REP) or 2 (PUB/SUB)`,
+  const multiMode = multiserverMode
+    ? "multiserverMode"
+    : multiclientMode
+    ? "multiclientMode"
+    : undefined;
+  const pattern = given.pattern ?? 0;
+  if (pattern !== 0 && pattern !== 1 && pattern !== 2) {
+    // The multi modes refuse pattern 0, so it is offered only outside them.
+    throw new RangeError(
+      multiMode === undefined
+        ? `Cannot use pattern ${JSON.stringify(pattern)}: use 0 (PAIR), 1 (REQ/REP) or 2 (PUB/SUB)`
+        : `Cannot use pattern ${
+          JSON.stringify(pattern)
+        } with ${multiMode}: use 1 (REQ/REP) or 2 (PUB/SUB)`,
     );
+  }
+  if (multiMode !== undefined && pattern === 0) {
+    fail(`Cannot use pattern 0 with ${multiMode}: use pattern 1 (REQ/REP) or 2 (PUB/SUB)`);
+  }
+  const protocol = given.protocol ?? "tcp";
+  if (protocol !== "tcp" && protocol !== "ipc") {
+    throw new RangeError(`Cannot use protocol ${JSON.stringify(protocol)}: use "tcp" or "ipc"`);
   }
   if (bidirectionalMode && pattern === 2) {
     fail(
@@ -379,6 +419,14 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
   }
   const requestTimeout = number("requestTimeout", 4, 0.01, "seconds > 0");
   const livenessTimeout = number("livenessTimeout", 5, 0, "seconds >= 0 (0 turns liveness off)");
+  const waitTimeout = given.waitTimeout === undefined
+    ? undefined
+    : number("waitTimeout", 0, 0.001, "seconds > 0, or leave it out to wait without limit");
+  if (waitTimeout !== undefined && !(multiserverMode && receiveMode)) {
+    fail(
+      "Cannot use waitTimeout outside a multi-server receiver: it bounds the wait for listed servers",
+    );
+  }
   const subscriberTimeout = given.subscriberTimeout === undefined
     ? undefined
     : number("subscriberTimeout", 0, 0.001, "seconds > 0");
@@ -416,6 +464,19 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
   }
   if (given.zeroCopyReceive === true && !receiveMode) {
     fail("Cannot use zeroCopyReceive on a sender: it is how a receiver hands over frames");
+  }
+  const maxMessageSize = given.maxMessageSize as number | undefined;
+  if (maxMessageSize !== undefined) {
+    if (!Number.isSafeInteger(maxMessageSize) || maxMessageSize < 1) {
+      throw new RangeError(
+        `Cannot use maxMessageSize ${maxMessageSize}: use a positive integer (bytes), or leave it out for no cap`,
+      );
+    }
+    if (!receiveMode) {
+      fail(
+        "Cannot use maxMessageSize on a sender: it caps the messages a receiver accepts; set it on the receiver",
+      );
+    }
   }
   const headerFormat = given.headerFormat ?? "json";
   if (headerFormat !== "json" && headerFormat !== "msgpack") {
@@ -463,9 +524,11 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     requestTimeoutMs: requestTimeout * 1000,
     subscriberTimeoutMs: subscriberTimeout === undefined ? undefined : subscriberTimeout * 1000,
     livenessTimeoutMs: livenessTimeout * 1000,
+    waitTimeoutMs: waitTimeout === undefined ? undefined : waitTimeout * 1000,
     delivery,
     tuneMemory: (given.tuneMemory as boolean | undefined) ?? true,
     zeroCopyReceive: (given.zeroCopyReceive as boolean | undefined) ?? false,
+    maxMessageSize,
     jpeg: colorspace === undefined
       ? undefined
       : { colorspace, quality: Math.trunc(quality), fastdct, fastupsample },
@@ -500,4 +563,9 @@ export function endpointOf(options: ResolvedOptions, port: Port, bind: boolean):
   // libzmq reads "*" as "any interface" for tcp binds only; a sender needs a host.
   if (options.protocol === "tcp" && !bind && address === "*") address = "localhost";
   return `${options.protocol}://${address}:${port}`;
+}
+
+/** @internal The key a port goes by in tables: `5566`, `"5566"` and `"05566"` are one server. */
+export function portKey(port: Port): string {
+  return String(Number(String(port).trim()));
 }
