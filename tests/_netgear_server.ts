@@ -16,7 +16,14 @@
 //   bytes match `serverFrame(index, i)`), `{"event":{type,port,reason}}` per join or leave, and
 //   `{"end":true}` once every server is gone.
 
-import { createFrame, type Frame, NetGear, type NetGearInit, type Port } from "../mod.ts";
+import {
+  createFrame,
+  type Frame,
+  NetGear,
+  type NetGearInit,
+  type NetGearItem,
+  type Port,
+} from "../mod.ts";
 import { delay, within } from "./_endpoints.ts";
 
 /** The deterministic frame `i` of server `index` (the tests rebuild it to compare bytes). */
@@ -41,6 +48,17 @@ export function multiServerClient(
     multiserverMode: true,
     ...options,
   });
+}
+
+/** Receives every item until the client ends, with the time each arrived (bounded in count). */
+export async function drain(client: NetGear): Promise<{ item: NetGearItem; at: number }[]> {
+  const items: { item: NetGearItem; at: number }[] = [];
+  for (let n = 0; n < 100_000; n++) {
+    const item = await client.recv();
+    if (item === null) return items;
+    items.push({ item, at: performance.now() });
+  }
+  throw new Error("the client never ended");
 }
 
 /** Whether `frame` is exactly `serverFrame(index, i)`. */

@@ -267,7 +267,7 @@ Deno.test("send and recv stream in secure mode with keys from netgear keys, and 
       "recv",
       `--ports=${port},${plainPort}`,
       "--json",
-      "--liveness=8",
+      "--wait=8", // the plaintext sender never joins
       ...secure,
     ]);
     await recv.waitFor(/listening on/);

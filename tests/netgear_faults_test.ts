@@ -3,7 +3,9 @@
 // on the same ports; 16 servers churning. What must hold every time:
 // - no hang: every wait is bounded, and the client ends by itself once its servers have left;
 // - the client's live-server set is right within the liveness timeout (plus a margin for a
-//   machine shared with other test runs);
+//   machine shared with other test runs): a port is waited for until its first server comes,
+//   gone once its server terminated, or lost its connection (killed; pattern 1: stalled past
+//   the heartbeats) for the liveness timeout;
 // - pattern 1: every frame a server was told was received reaches the application exactly once
 //   (counted per server incarnation by the sequence number its message carries).
 //
@@ -25,6 +27,8 @@ const SEED = seedFrom("NETGEAR_FAULT_SEED");
 const LIVENESS_MS = 1500;
 /** Slack on top of it for scheduling on a busy machine (never asserted as a speed). */
 const MARGIN_MS = 1000;
+/** How long a pattern-1 connection lives on without heartbeats (NetGear's 3 s). */
+const HEARTBEAT_TIMEOUT_MS = 3000;
 /** A server acknowledged this recently must be live. */
 const ACK_FRESH_MS = 500;
 /** How often the client's view of its servers is sampled. */
@@ -283,13 +287,23 @@ function checkLiveSet(receiver: Receiver, fleet: Fleet): void {
     const servers = fleet.incarnations.filter((s) => s.port === port);
     const silences: { from: number; to: number; why: string }[] = [];
     const firstSpawn = servers[0]?.spawnedAt ?? Infinity;
-    if (firstSpawn > receiver.startedAt) {
-      silences.push({ from: receiver.startedAt, to: firstSpawn, why: "no server yet" });
+    // Before its first server, a listed port is waited for: never gone.
+    for (const sample of receiver.samples) {
+      if (sample.at < firstSpawn && sample.states.get(port) !== "waiting") {
+        failures.push(`port ${port} ${sample.states.get(port)} before any server came`);
+      }
     }
     servers.forEach((server, k) => {
       const next = servers[k + 1]?.spawnedAt ?? Infinity;
-      for (const stop of server.stops) {
-        silences.push({ from: stop.from, to: stop.to ?? server.endedAt ?? Infinity, why: "stall" });
+      // A stalled (SIGSTOPped) server keeps its connection open. Pattern 1's heartbeats drop it
+      // once the stalled peer misses them; a pattern-2 connection stays open, and the stalled
+      // server live (silence alone is not leaving).
+      for (const stop of fleet.pattern === 1 ? server.stops : []) {
+        silences.push({
+          from: stop.from + HEARTBEAT_TIMEOUT_MS,
+          to: stop.to ?? server.endedAt ?? Infinity,
+          why: "stall",
+        });
       }
       if (server.endedAt !== undefined) {
         silences.push({ from: server.endedAt, to: next, why: `${server.how} ${server.index}` });
@@ -560,6 +574,10 @@ Deno.test("churn: 16 server ports, servers joining and leaving (SIGTERM or SIGKI
         else if (fleet.healthy().length > 4 && fleet.healthy().includes(server)) {
           fleet.end(server, random.float() < 0.6 ? "SIGTERM" : "SIGKILL");
         }
+      }
+      // Every listed camera is started at some point: one never started is waited for.
+      for (const port of ports.filter((p) => !fleet.incarnations.some((s) => s.port === p))) {
+        fleet.spawn(port, 30);
       }
       const { joins, leaves } = await finish(fleet, receiver);
       const counts = checkExactlyOnce(fleet.incarnations, receiver.delivered);

@@ -333,8 +333,7 @@ Deno.test("IronHouse multi-server: unknown-key, wrong-server-key and plaintext s
   try {
     await streamFrames(good[0], client, 0, 2);
     const refused = (reason: string) => client.stats.refused[reason] ?? 0;
-    // One stranger at a time, so that each refusal is attributed to its peer. A plaintext peer
-    // may hang up before the receiver reads its greeting: then it counts as "handshake".
+    // One stranger at a time, so that each refusal is attributed to its peer.
     const failures: Promise<unknown>[] = [];
     const refusedBy = async (start: () => unknown, reasons: string[], what: string) => {
       const before = reasons.reduce((sum, r) => sum + refused(r), 0);
@@ -355,7 +354,7 @@ Deno.test("IronHouse multi-server: unknown-key, wrong-server-key and plaintext s
     );
     await refusedBy(
       () => failures.push(stray({ secureMode: 0 })),
-      ["plaintext", "handshake"],
+      ["plaintext"],
       "the plaintext server",
     );
     await refusedBy(
@@ -385,7 +384,7 @@ Deno.test("IronHouse multi-server: unknown-key, wrong-server-key and plaintext s
     assert.ok(
       refusals.some((r) => r.reason === "wrong-server-key" && r.endpoint?.endsWith(`:${ports[2]}`)),
     );
-    for (const reason of ["unknown-key", "wrong-server-key"]) {
+    for (const reason of ["unknown-key", "plaintext", "wrong-server-key"]) {
       assert.ok(
         logged.some((line) => line.includes("refused a connection") && line.includes(reason)),
         `a log line for ${reason}`,
@@ -399,6 +398,43 @@ Deno.test("IronHouse multi-server: unknown-key, wrong-server-key and plaintext s
     await Promise.all([...good, ...strays].map((server) => server.close()));
     await client.close();
   }
+});
+
+Deno.test("a plaintext server is counted as plaintext on every connection, whichever end sees the mismatch first", async () => {
+  using dir = tempDir();
+  generateKeys(dir.path);
+  const ports = [freePort(), freePort()];
+  const refusals: Refusal[] = [];
+  await using client = securePeer(dir.path, ports, {
+    livenessTimeout: 0,
+    onRefused: (refusal) => refusals.push(refusal),
+  });
+  // Each try is a new socket. On each connection either end may read the other's greeting
+  // first and hang up; the server's libzmq reconnects until it sees the mismatch itself, so the
+  // receiver sees both a mismatch and a hang-up from one server.
+  const tries = 3;
+  await using server = securePeer(dir.path, ports[0], {
+    multiserverMode: true,
+    secureMode: 0,
+    requestTimeout: 1,
+    maxRetries: tries,
+  });
+  for (let i = 1; i < tries; i++) {
+    assert.equal(await within(server.send(serverFrame(0, i)), 10_000, `try ${i}`), undefined);
+  }
+  await assert.rejects(
+    within(server.send(serverFrame(0, tries)), 10_000, "last try"),
+    NetGearError,
+  );
+  await server.close();
+  const total = () => Object.values(client.stats.refused).reduce((a, b) => a + b, 0);
+  await until(() => total() >= tries, 10_000, "a refusal per try");
+  assert.deepEqual(Object.keys(client.stats.refused), ["plaintext"]);
+  assert.equal(refusals.length, total(), "onRefused saw every refusal");
+  for (const refusal of refusals) {
+    assert.deepEqual(refusal, { reason: "plaintext", endpoint: `tcp://127.0.0.1:${ports[0]}` });
+  }
+  assert.equal(client.stats.frames, 0);
 });
 
 Deno.test("a secure server's reconnect after a reply timeout is secure too (vidgear's is plain)", async () => {

@@ -25,8 +25,9 @@ export interface ClientFlags {
   readonly ports: number[];
   /** Folder for the montage snapshots. */
   readonly out: string;
-  /** Seconds a server may stay silent (or absent at the start) before it counts as gone. */
-  readonly liveness: number;
+  /** Seconds a joined server may stay disconnected before it counts as gone; undefined takes
+   * NetGear's default (5). Servers not started yet are waited for until Ctrl+C. */
+  readonly liveness: number | undefined;
   /** Serve the live view in the browser (`--no-view` turns it off). */
   readonly view: boolean;
   /** The live view's port on 127.0.0.1; `0` takes any free one. */
@@ -78,8 +79,8 @@ Options:
   --ports LIST       the servers' ports, comma-separated (default ${DEFAULT_PORTS.join(",")})
   --out DIR          folder the montage snapshots go to, once a second (default ${defaultOut};
                      the task may write only under out/)
-  --liveness SECONDS a server silent this long, or not there this long after the start,
-                     counts as gone (default 30); the client ends when every server is gone
+  --liveness SECONDS a server disconnected this long counts as gone (default 5); servers
+                     not started yet are waited for; the client ends when every server is gone
   --view-port PORT   port of the live view on 127.0.0.1 (default 0: any free one; the URL is
                      printed at the start)
   --no-view          no live view in the browser, only the snapshots
@@ -89,7 +90,7 @@ Options:
     address: { type: "string", default: DEFAULT_ADDRESS },
     ports: { type: "string", default: DEFAULT_PORTS.join(",") },
     out: { type: "string", default: defaultOut },
-    liveness: { type: "string", default: "30" },
+    liveness: { type: "string" },
     view: { type: "boolean", default: true },
     "view-port": { type: "string", default: "0" },
     json: { type: "boolean", default: false },
@@ -100,7 +101,9 @@ Options:
     address: String(values.address),
     ports: String(values.ports).split(",").map((port) => portNumber("--ports", port.trim())),
     out: String(values.out),
-    liveness: positive("--liveness", String(values.liveness)),
+    liveness: values.liveness === undefined
+      ? undefined
+      : positive("--liveness", String(values.liveness)),
     view: values.view !== false,
     viewPort: viewPort === "0" ? 0 : portNumber("--view-port", viewPort),
     json: values.json === true,

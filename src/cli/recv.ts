@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetGear, type ServerInfo } from "../netgear/mod.ts";
+import { type GoneReason, NetGear, type ServerInfo } from "../netgear/mod.ts";
 import { type ParsedCommandLine, UsageError } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { startViewer } from "../viewer/mod.ts";
@@ -47,8 +47,11 @@ export interface RecvSettings {
   readonly json: boolean;
   /** Seconds before ending by itself. */
   readonly duration: number | undefined;
-  /** Seconds of silence after which a server counts as gone (0: never). */
-  readonly liveness: number;
+  /** Seconds a joined server may stay disconnected before it counts as gone (0: never);
+   * undefined takes NetGear's default. */
+  readonly liveness: number | undefined;
+  /** Seconds to wait for listed servers that have not joined; undefined waits until stopped. */
+  readonly wait: number | undefined;
   /** Secure mode and the key folder. */
   readonly secure: SecureSettings;
   /** The browser viewer's `hostname` and `port`, if asked for. */
@@ -70,9 +73,10 @@ export interface ServerSummary {
   readonly port: number;
   /** `waiting` (never heard from), `live`, or `gone`. */
   readonly state: "waiting" | "live" | "gone";
-  /** Why it is gone: it sent its terminate, or it fell silent past `--liveness`. */
-  readonly goneReason?: "terminated" | "timeout";
-  /** Whether it fell silent past `--liveness`. */
+  /** Why it is gone: it sent its terminate, it was disconnected past `--liveness`, or it never
+   * joined within `--wait`. */
+  readonly goneReason?: GoneReason;
+  /** Whether it was disconnected past `--liveness`. */
   readonly timedOut: boolean;
   /** Its address as the connection showed it (tcp), when known. */
   readonly peerAddress?: string;
@@ -110,7 +114,7 @@ export interface RecvSummary {
   readonly dropped: Readonly<Record<string, number>>;
   /** Secure mode: connections refused, by reason (unknown key, plaintext, …). */
   readonly refused: Readonly<Record<string, number>>;
-  /** Servers that fell silent past `--liveness`. */
+  /** Servers disconnected past `--liveness`. */
   readonly timeouts: number;
   /** Rebinds after silence (single-server patterns 0 and 1). */
   readonly rebinds: number;
@@ -139,7 +143,10 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     duration: values.duration === undefined
       ? undefined
       : positiveNumber(values.duration as string, "--duration"),
-    liveness: nonNegativeNumber(values.liveness as string, "--liveness"),
+    liveness: values.liveness === undefined
+      ? undefined
+      : nonNegativeNumber(values.liveness as string, "--liveness"),
+    wait: values.wait === undefined ? undefined : positiveNumber(values.wait as string, "--wait"),
     view: values.view === undefined ? undefined : hostPortValue(values.view as string, "--view"),
     multiserver,
     logging: values.logging === true,
@@ -187,6 +194,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       receiveMode: true,
       multiserverMode: settings.multiserver,
       livenessTimeout: settings.liveness,
+      waitTimeout: settings.multiserver ? settings.wait : undefined,
       logging: settings.logging,
       ...settings.secure,
       onServerEvent: (event) => {
@@ -337,9 +345,10 @@ export const recvCommand: Command = defineCommand({
   summary: "Receive frames from NetGear servers: live status, montage snapshots, a summary",
   description: [
     "Runs a NetGear client (vidgear's receiving end) bound to --address on every port of",
-    "--ports, one per server. It ends once every server has sent its terminate or fallen",
-    "silent for --liveness seconds, after --duration seconds, or on Ctrl+C, then prints a",
-    "summary per server (as JSON with --json).",
+    "--ports, one per server. It waits for servers not started yet (without limit, or --wait",
+    "seconds), and ends once every server has sent its terminate or been disconnected for",
+    "--liveness seconds, after --duration seconds, or on Ctrl+C, then prints a summary per",
+    "server (as JSON with --json).",
   ].join("\n"),
   options: [
     {
@@ -388,11 +397,16 @@ export const recvCommand: Command = defineCommand({
       name: "liveness",
       type: "string",
       value: "SECONDS",
-      default: "30",
-      description: "A server silent this long (or never heard from) has gone; 0: never",
+      description:
+        "A server disconnected this long has gone (default 5; 0: only its terminate ends it)",
+    },
+    {
+      name: "wait",
+      type: "string",
+      value: "SECONDS",
+      description: "Wait this long for servers not started yet (default: until stopped)",
     },
     multiserverOption("Multi-server mode: one port per server"),
-    ...SECURE_OPTIONS,
     ...SECURE_OPTIONS,
     ...OUTPUT_OPTIONS,
   ],

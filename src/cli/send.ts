@@ -283,7 +283,6 @@ export const sendCommand: Command = defineCommand({
     },
     multiserverOption("Multi-server mode: the client tells servers apart by port"),
     ...SECURE_OPTIONS,
-    ...SECURE_OPTIONS,
     ...OUTPUT_OPTIONS,
   ],
   examples: [

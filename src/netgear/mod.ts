@@ -5,17 +5,18 @@
  * @module
  */
 
-export {
-  type ClientReply,
-  NetGear,
-  type NetGearInit,
-  type NetGearItem,
-  type NetGearStats,
-  type RecvOptions,
-  type SendOptions,
-  type ServerEvent,
-  type ServerInfo,
-} from "./netgear.ts";
+export { NetGear } from "./netgear.ts";
+export type {
+  ClientReply,
+  GoneReason,
+  NetGearInit,
+  NetGearItem,
+  NetGearStats,
+  RecvOptions,
+  SendOptions,
+  ServerEvent,
+  ServerInfo,
+} from "./types.ts";
 export {
   type DeliveryMode,
   type JpegOptions,

@@ -11,8 +11,8 @@ import {
   Context,
   libzmqInfo,
   MonitorEvent,
+  type MonitorEventRecord,
   type Socket,
-  type SocketMonitor,
   zmqHas,
 } from "../zmq/mod.ts";
 import {
@@ -33,8 +33,8 @@ import type { ResolvedOptions } from "./options.ts";
 /**
  * Why a receiver refused a connection: `unknown-key` (IronHouse: the key is not in
  * public_keys), `address` (not on `allowedAddresses`), `plaintext` (the peer is not in secure
- * mode), `wrong-server-key` (the peer does not hold this receiver's server key), `handshake`
- * (any other failed handshake).
+ * mode, or hung up during the handshake, which libzmq reports alike), `wrong-server-key` (the
+ * peer does not hold this receiver's server key), `handshake` (any other failed handshake).
  */
 export type RefusalReason =
   | "unknown-key"
@@ -67,6 +67,8 @@ const ZAP_DOMAIN = "netgear";
 // libzmq's protocol error codes (zmq.h, ZMQ_PROTOCOL_ERROR_ZMTP_*).
 const CRYPTOGRAPHIC = 0x11000001;
 const MECHANISM_MISMATCH = 0x11000002;
+// The errno of a failed handshake whose peer hung up (libzmq reports end of file as EPIPE).
+const EPIPE = 32;
 const LOG_EVERY_MS = 10_000;
 
 /** Secure mode of one NetGear: CURVE settings for its sockets and, on a receiver, the ZAP side. */
@@ -79,8 +81,6 @@ export class Security {
   readonly #allowedKeys: Set<string> | undefined;
   readonly #allowedAddresses: Set<string> | undefined;
   #zap: ZapHandler | undefined;
-  #monitors = new Set<SocketMonitor>();
-  #unwatched: SocketMonitor[] = [];
   #refused: Record<string, number> = {};
   #loggedAt = new Map<string, number>();
   #lastFailure: string | undefined;
@@ -140,10 +140,7 @@ export class Security {
     return this.#lastFailure;
   }
 
-  /**
-   * Sets a socket's CURVE options and attaches a monitor of its failed handshakes; call before
-   * it binds or connects, then {@link Security.start} once it did.
-   */
+  /** Sets a socket's CURVE options; call before it binds or connects. */
   configure(socket: Socket): void {
     socket.curveSecretKey = this.#keys.secretKey;
     socket.curvePublicKey = this.#keys.publicKey;
@@ -153,20 +150,22 @@ export class Security {
     } else {
       socket.curveServerKey = this.#keys.serverKey;
     }
-    const failures = MonitorEvent.HANDSHAKE_FAILED_NO_DETAIL |
-      MonitorEvent.HANDSHAKE_FAILED_PROTOCOL | MonitorEvent.HANDSHAKE_FAILED_AUTH;
-    // A sender also watches successes, so that an old failure does not explain a later timeout.
-    const monitor = socket.monitor(
-      this.#options.receiveMode ? failures : failures | MonitorEvent.HANDSHAKE_SUCCEEDED,
-    );
-    this.#monitors.add(monitor);
-    this.#unwatched.push(monitor);
   }
 
-  /** Starts the ZAP handler and the monitors attached since the last call. */
+  /**
+   * The socket monitor events secure mode reads (see {@link Security.handshakeEvent}): failed
+   * handshakes, and on a sender the successful ones too, so that an old failure does not
+   * explain a later timeout.
+   */
+  get monitorEvents(): number {
+    const failures = MonitorEvent.HANDSHAKE_FAILED_NO_DETAIL |
+      MonitorEvent.HANDSHAKE_FAILED_PROTOCOL | MonitorEvent.HANDSHAKE_FAILED_AUTH;
+    return this.#options.receiveMode ? failures : failures | MonitorEvent.HANDSHAKE_SUCCEEDED;
+  }
+
+  /** Starts the ZAP handler once the receiver's socket is bound. */
   start(): void {
     this.#zap?.start();
-    for (const monitor of this.#unwatched.splice(0)) this.#watch(monitor);
   }
 
   /**
@@ -174,29 +173,13 @@ export class Security {
    * {@link Security.start}, when nothing of it is in flight yet.
    */
   abort(): void {
-    for (const monitor of this.#unwatched.splice(0)) void monitor.close();
     void this.#zap?.close();
     // Its sockets are idle, so the context's exit path ends it now rather than in the background.
     this.context?.endAtExit();
   }
 
-  #watch(monitor: SocketMonitor): void {
-    (async () => {
-      try {
-        for await (const event of monitor) {
-          this.#handshakeEvent(event.event, event.value, event.endpoint);
-        }
-      } catch {
-        // the monitor closed with its context
-      } finally {
-        this.#monitors.delete(monitor);
-      }
-    })();
-  }
-
-  /** Stops the monitors, the ZAP handler and the receiver's context. Safe to call twice. */
+  /** Stops the ZAP handler and the receiver's context. Safe to call twice. */
   async close(): Promise<void> {
-    await Promise.all([...this.#monitors].map((monitor) => monitor.close()));
     await this.#zap?.close();
     await this.context?.close();
   }
@@ -230,7 +213,8 @@ export class Security {
     return { allow: false, reason };
   }
 
-  #handshakeEvent(event: number, value: number, endpoint: string): void {
+  /** Reads one of the {@link Security.monitorEvents} of the NetGear's socket. */
+  handshakeEvent({ event, value, endpoint }: MonitorEventRecord): void {
     if (!this.#options.receiveMode) {
       this.#lastFailure = event === MonitorEvent.HANDSHAKE_SUCCEEDED
         ? undefined
@@ -242,14 +226,7 @@ export class Security {
       return;
     }
     if (event === MonitorEvent.HANDSHAKE_FAILED_AUTH) return; // the ZAP handler counted it
-    const reason: RefusalReason = event === MonitorEvent.HANDSHAKE_FAILED_PROTOCOL
-      ? value === MECHANISM_MISMATCH
-        ? "plaintext"
-        : value === CRYPTOGRAPHIC
-        ? "wrong-server-key"
-        : "handshake"
-      : "handshake";
-    this.#refuse({ reason, endpoint });
+    this.#refuse({ reason: handshakeRefusal(event, value), endpoint });
   }
 
   #refuse(refusal: Refusal): void {
@@ -273,10 +250,31 @@ export class Security {
   }
 }
 
+/**
+ * Why a receiver's handshake failed; libzmq reports one failure per connection.
+ *
+ * A peer not in secure mode is refused by whichever end reads the other's greeting first, as
+ * both check the mechanism: a race on every connection. When the receiver wins, it reports the
+ * mismatch. When the peer wins, the peer hangs up before its own mechanism reaches the receiver,
+ * which reports only the hang-up (`NO_DETAIL`, EPIPE), and that is every plaintext socket's last
+ * connection, since libzmq reconnects after a hang-up but not after a mismatch. So a hang-up
+ * counts as `plaintext` too. A receiver cannot tell it from any other peer that hangs up
+ * mid-handshake (a port probe, a process ended then), which counts so as well; refused secure
+ * peers never hang up first: the receiver finds the wrong server key, the ZAP handler the rest.
+ */
+function handshakeRefusal(event: number, value: number): RefusalReason {
+  if (event === MonitorEvent.HANDSHAKE_FAILED_PROTOCOL) {
+    if (value === MECHANISM_MISMATCH) return "plaintext";
+    if (value === CRYPTOGRAPHIC) return "wrong-server-key";
+    return "handshake";
+  }
+  return value === EPIPE ? "plaintext" : "handshake";
+}
+
 const ADVICE: Record<RefusalReason, string> = {
   "unknown-key": "its key is not in public_keys (IronHouse)",
   address: "its address is not on allowedAddresses",
-  plaintext: "it is not in secure mode",
+  plaintext: "it is not in secure mode (or it hung up during the handshake)",
   "wrong-server-key": "it does not hold this receiver's server key",
   handshake: "the secure handshake failed",
 };

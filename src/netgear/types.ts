@@ -1,0 +1,129 @@
+/**
+ * What NetGear's receivers and senders hand out and take: items, per-call options, the server
+ * table of a multi-server receiver, server events and counters.
+ *
+ * @module
+ */
+
+import type { Frame } from "../frame.ts";
+import type { NetGearOptions, Port } from "./options.ts";
+import type { Refusal } from "./secure.ts";
+
+/**
+ * What a receiver's `recv()` gives: the frame, the sender's message and (multi-server) its
+ * port. Disposable: with `zeroCopyReceive`, releasing the item gives the frame's memory back
+ * to libzmq; otherwise releasing does nothing, so code can release items either way.
+ */
+export interface NetGearItem extends Disposable {
+  /** The sending server's port, as it declared it (multi-server mode); `undefined` otherwise. */
+  readonly port: Port | undefined;
+  /** The frame: `shape`, `dtype` and the C-order bytes. */
+  readonly frame: Frame;
+  /** The data sent with the frame; `null` when none. */
+  readonly message: unknown;
+  /**
+   * With `zeroCopyReceive`: gives the frame's memory back to libzmq, after which the frame's
+   * data reads as empty. Without it, does nothing. Safe to repeat.
+   */
+  release(): void;
+}
+
+/** Options of one `recv()` call. */
+export interface RecvOptions {
+  /**
+   * Bidirectional mode: the data the reply to the frame this call returns carries (any JSON
+   * value, or a frame). Each reply carries the `returnData` of the `recv()` that returned its
+   * frame; `undefined` sends `null`.
+   */
+  returnData?: unknown;
+  /** Cancels the wait; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of one `send()` call. */
+export interface SendOptions {
+  /** Data to send with the frame (any JSON value; more with `headerFormat: "msgpack"`). */
+  message?: unknown;
+  /** Cancels the wait for room or for the reply. */
+  signal?: AbortSignal;
+}
+
+/** What a multi-client sender's `send()` returns: which client answered, and its data. */
+export interface ClientReply {
+  /** The answering client's own port. */
+  readonly port: Port | undefined;
+  /** The client's data (bidirectional mode), or `null`. */
+  readonly data: unknown;
+}
+
+/**
+ * Why a server of a multi-server receiver is gone: it sent its terminate (`terminated`), its
+ * connection was lost for longer than `livenessTimeout` (`timeout`), or it never joined within
+ * `waitTimeout` (`never-joined`).
+ */
+export type GoneReason = "terminated" | "timeout" | "never-joined";
+
+/** A multi-server receiver's view of one of its listed servers. */
+export interface ServerInfo {
+  /** The server's port, as the receiver listed it. */
+  readonly port: Port;
+  /** `waiting` (listed, not joined yet), `live`, or `gone`. */
+  readonly state: "waiting" | "live" | "gone";
+  /** Why it is gone. */
+  readonly goneReason?: GoneReason;
+  /** Whether a connection to its port is open now (as libzmq's socket monitor tells it). */
+  readonly connected: boolean;
+  /** The server's address as libzmq saw the connection (tcp), when known. */
+  readonly peerAddress?: string;
+  /** Frames received from it. */
+  readonly frames: number;
+  /** Payload bytes received from it. */
+  readonly bytes: number;
+  /** The last message it sent with a frame. */
+  readonly lastMessage: unknown;
+  /** When it last sent a frame (`Date.now()` milliseconds); the receiver's start if never. */
+  readonly lastSeen: number;
+  /** Its recent frame rate, frames per second. */
+  readonly fps: number;
+}
+
+/** A server joining or leaving a multi-server receiver. */
+export interface ServerEvent {
+  /** `join`: first frame (or first after being gone); `leave`: it is gone. */
+  readonly type: "join" | "leave";
+  /** The server's port, as the receiver listed it. */
+  readonly port: Port;
+  /** For `leave`: why. */
+  readonly reason?: GoneReason;
+}
+
+/** Counters of a NetGear. */
+export interface NetGearStats {
+  /** Frames delivered to the application (receiver) or sent (sender). */
+  readonly frames: number;
+  /**
+   * Messages dropped, by reason. A receiver: malformed ones by their `ProtocolError` reason,
+   * `unlisted-port` for a multi-server message naming a port it did not list, `stale` for
+   * frames replaced by newer ones in `delivery: "latest"`. A pattern-2 sender: `no-receiver`
+   * for frames sent while no receiver was connected.
+   */
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Sender: replies that did not come in time (each one lost a frame). */
+  readonly timeouts: number;
+  /** Receiver: rebinds after silence (patterns 0 and 1, plain mode). */
+  readonly rebinds: number;
+  /** Receiver with `zeroCopyReceive`: bytes of delivered frames not released yet (0 without
+   * it). A figure that keeps growing means items are not released. */
+  readonly leasedBytes: number;
+  /** Secure receiver: connections refused, by reason (see {@link Refusal}). Refused peers
+   * retry, so one peer counts many times. */
+  readonly refused: Readonly<Record<string, number>>;
+}
+
+/** Constructor options: {@link NetGearOptions} plus the server-event callback. */
+export interface NetGearInit extends NetGearOptions {
+  /** Called when a server joins or leaves a multi-server receiver. */
+  onServerEvent?: (event: ServerEvent) => void;
+  /** Secure receiver: called for each refused connection. */
+  onRefused?: (refusal: Refusal) => void;
+}
