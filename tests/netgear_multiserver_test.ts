@@ -214,3 +214,40 @@ Deno.test("clients closed one after another leave the shared context working: ea
     }
   }
 });
+
+Deno.test("client.servers gives the recent frame rate: a 15 fps server reads 14-16, a burst does not spike it, a stopped one falls to 0", async () => {
+  const [port] = freePorts(1);
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port: [port],
+    pattern: 1,
+    receiveMode: true,
+    multiserverMode: true,
+  });
+  const server = new NetGear({ address: "127.0.0.1", port, pattern: 1, multiserverMode: true });
+  let received = 0;
+  const receiving = (async () => {
+    for await (const _ of client) received++;
+  })();
+  try {
+    const start = performance.now();
+    for (let i = 0; i < 45; i++) {
+      await delay(Math.max(0, start + i * (1000 / 15) - performance.now())); // on a schedule
+      await server.send(frameOf(0, i));
+    }
+    const [paced] = client.servers;
+    assert.ok(paced.fps >= 14 && paced.fps <= 16, `fps ${paced.fps}`);
+    assert.ok(paced.averageFps >= 14 && paced.averageFps <= 16, `average ${paced.averageFps}`);
+    for (let i = 0; i < 10; i++) await server.send(frameOf(0, 100 + i)); // a burst
+    const [burst] = client.servers;
+    assert.ok(burst.fps < 25, `after a burst of 10: ${burst.fps}`);
+    await delay(2200);
+    assert.equal(client.servers[0].fps, 0);
+    assert.equal(client.servers[0].state, "live", "silent, still connected");
+  } finally {
+    await server.close();
+    await within(receiving, 5000, "the client's end");
+    await client.close();
+  }
+  assert.equal(received, 55);
+});

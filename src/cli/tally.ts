@@ -6,6 +6,7 @@
  */
 
 import type { Frame } from "../frame.ts";
+import { FrameRate } from "../frame_rate.ts";
 
 /** What the tally knows of one server. */
 export interface ServerTally {
@@ -17,21 +18,15 @@ export interface ServerTally {
   bytes: number;
   /** The message that came with the last frame (`null` when none). */
   lastMessage: unknown;
-  /** Frames per second over the last sampling period (about a second). */
+  /** Frames per second over the last 2 s, as of the last {@link FrameTally.sample}. */
   recentFps: number;
-  /** `performance.now()` of the first and last frames, `undefined` before any. */
-  firstAt: number | undefined;
-  /** See `firstAt`. */
-  lastAt: number | undefined;
+  /** Its frame rate, recent and over the stream. */
+  readonly rate: FrameRate;
 }
-
-/** Shortest period a recent rate is measured over, so that the rate does not jitter. */
-const SAMPLE_MS = 1000;
 
 /** Per-server frame counters, keyed by port. */
 export class FrameTally {
   readonly #servers = new Map<number, ServerTally>();
-  readonly #sampled = new Map<number, { frames: number; at: number }>();
 
   /** Starts a tally that lists `ports` (in this order) even before they send anything. */
   constructor(ports: readonly number[]) {
@@ -41,25 +36,15 @@ export class FrameTally {
   /** Counts one frame from the server at `port`. */
   add(port: number, frame: Frame, message: unknown): void {
     const server = this.#entry(port);
-    const now = performance.now();
     server.frames++;
     server.bytes += frame.data.byteLength;
     server.lastMessage = message;
-    server.firstAt ??= now;
-    server.lastAt = now;
+    server.rate.tick();
   }
 
-  /** Refreshes each server's `recentFps` when a sampling period has passed. */
+  /** Refreshes each server's `recentFps`. */
   sample(now: number = performance.now()): void {
-    for (const server of this.#servers.values()) {
-      const last = this.#sampled.get(server.port);
-      if (last === undefined) {
-        this.#sampled.set(server.port, { frames: server.frames, at: now });
-      } else if (now - last.at >= SAMPLE_MS) {
-        server.recentFps = ((server.frames - last.frames) * 1000) / (now - last.at);
-        this.#sampled.set(server.port, { frames: server.frames, at: now });
-      }
-    }
+    for (const server of this.#servers.values()) server.recentFps = server.rate.recent(now);
   }
 
   /** The server at `port`, if it is listed or has sent. */
@@ -88,8 +73,7 @@ export class FrameTally {
         bytes: 0,
         lastMessage: null,
         recentFps: 0,
-        firstAt: undefined,
-        lastAt: undefined,
+        rate: new FrameRate(),
       };
       this.#servers.set(port, server);
     }
@@ -99,7 +83,5 @@ export class FrameTally {
 
 /** Average frames per second between a server's first and last frames (0 below two frames). */
 export function averageFps(server: Readonly<ServerTally>): number {
-  if (server.frames < 2 || server.firstAt === undefined || server.lastAt === undefined) return 0;
-  const span = server.lastAt - server.firstAt;
-  return span > 0 ? ((server.frames - 1) * 1000) / span : 0;
+  return server.rate.average;
 }

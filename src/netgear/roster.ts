@@ -19,6 +19,7 @@
 import type { MonitorEventRecord } from "../zmq/mod.ts";
 import { MonitorEvent } from "../zmq/mod.ts";
 import { type Port, portKey } from "./options.ts";
+import { FrameRate } from "../frame_rate.ts";
 import type { GoneReason, ServerEvent, ServerInfo } from "./types.ts";
 
 /** What the roster needs from its receiver. */
@@ -44,8 +45,7 @@ interface Entry {
   bytes: number;
   lastMessage: unknown;
   lastSeen: number;
-  lastFrameAt: number;
-  fps: number;
+  rate: FrameRate;
   /** The file descriptors of the connections open on this server's port. */
   connections: Set<number>;
   /** When its last connection ended (ms); 0 while one is open or none ended yet. */
@@ -80,8 +80,7 @@ export class ServerRoster {
         bytes: 0,
         lastMessage: null,
         lastSeen: this.#startedAt,
-        lastFrameAt: 0,
-        fps: 0,
+        rate: new FrameRate(),
         connections: new Set(),
         lostAt: 0,
       });
@@ -90,6 +89,7 @@ export class ServerRoster {
 
   /** Every listed server, as the receiver sees it now. */
   get servers(): ServerInfo[] {
+    const now = performance.now();
     return [...this.#entries.values()].map((e) => ({
       port: e.port,
       state: e.state,
@@ -100,7 +100,8 @@ export class ServerRoster {
       bytes: e.bytes,
       lastMessage: e.lastMessage,
       lastSeen: e.lastSeen,
-      fps: e.fps,
+      fps: e.rate.recent(now),
+      averageFps: e.rate.average,
     }));
   }
 
@@ -136,13 +137,7 @@ export class ServerRoster {
       this.#options.log(`server ${entry.port} joined${peerAddress ? ` from ${peerAddress}` : ""}`);
       this.#options.onEvent?.({ type: "join", port: entry.port });
     }
-    if (entry.lastFrameAt > 0) {
-      const interval = (now - entry.lastFrameAt) / 1000;
-      if (interval > 0) {
-        entry.fps = entry.fps === 0 ? 1 / interval : entry.fps * 0.8 + (1 / interval) * 0.2;
-      }
-    }
-    entry.lastFrameAt = now;
+    entry.rate.tick();
     entry.lastSeen = now;
     entry.frames++;
     entry.bytes += bytes;

@@ -83,8 +83,10 @@ export interface ServerInfo {
   readonly lastMessage: unknown;
   /** When it last sent a frame (`Date.now()` milliseconds); the receiver's start if never. */
   readonly lastSeen: number;
-  /** Its recent frame rate, frames per second. */
+  /** Its frame rate over the last 2 s, frames per second (0 once it stopped sending). */
   readonly fps: number;
+  /** Its average frame rate from its first frame to its last. */
+  readonly averageFps: number;
 }
 
 /** A server joining or leaving a multi-server receiver. */

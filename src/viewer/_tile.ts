@@ -9,6 +9,7 @@ import type { Frame } from "../frame.ts";
 import type { JpegCodec, JpegColorspace } from "../codec/types.ts";
 import type { ChannelOrder } from "../montage/color.ts";
 import { layoutOf } from "../montage/_layout.ts";
+import { FrameRate } from "../frame_rate.ts";
 
 /** Longest message text sent to the page; a longer one is cut with an ellipsis. */
 const MESSAGE_CHARS = 300;
@@ -38,9 +39,8 @@ export class Tile {
   version = 0;
   #frame: Frame | undefined;
   #colorspace: JpegColorspace = "BGR";
-  #fps = 0;
+  #rate = new FrameRate();
   #givenFps: number | undefined;
-  #lastUpdate = 0;
   #jpeg: Uint8Array | undefined;
   #jpegVersion = 0;
 
@@ -50,9 +50,9 @@ export class Tile {
     this.label = key;
   }
 
-  /** The frame rate the caller gave, else the rate of `update()` calls. */
+  /** The frame rate the caller gave, else the recent rate of accepted frames. */
   get fps(): number {
-    return this.#givenFps ?? this.#fps;
+    return this.#givenFps ?? this.#rate.recent();
   }
 
   /**
@@ -71,12 +71,7 @@ export class Tile {
     this.error = undefined;
     this.frames++;
     this.version++;
-    const now = performance.now();
-    if (this.#lastUpdate > 0 && now > this.#lastUpdate) {
-      const rate = 1000 / (now - this.#lastUpdate);
-      this.#fps = this.#fps === 0 ? rate : this.#fps * 0.8 + rate * 0.2;
-    }
-    this.#lastUpdate = now;
+    this.#rate.tick();
     return undefined;
   }
 
