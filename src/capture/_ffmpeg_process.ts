@@ -64,6 +64,8 @@ export class FfmpegProcess {
   readonly #child: Deno.ChildProcess;
   readonly #reader: ReadableStreamBYOBReader;
   readonly #lines: string[] = [];
+  /** Lines written since the output description, once it came. */
+  #linesSinceDescription = 0;
   readonly #parser = new OutputDescriptionParser();
   readonly #stderrReader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #stderrDone: Promise<void>;
@@ -106,6 +108,16 @@ export class FfmpegProcess {
     return [...this.#lines];
   }
 
+  /**
+   * What ffmpeg said about the failure at hand: once it has described its output, the lines it
+   * wrote since (while running, such as why it stopped), else all of {@link stderrLines}.
+   */
+  get runningLines(): string[] {
+    if (this.#parser.found === undefined) return this.stderrLines;
+    const count = Math.min(this.#linesSinceDescription, this.#lines.length);
+    return count > 0 ? this.#lines.slice(-count) : [];
+  }
+
   /** Whether {@link shutdown} has begun. */
   get shuttingDown(): boolean {
     return this.#shutdown !== undefined;
@@ -139,6 +151,9 @@ export class FfmpegProcess {
     if (line.trim() === "") return;
     this.#lines.push(line);
     if (this.#lines.length > STDERR_LINES) this.#lines.shift();
+    // The indented rest of the output block is not what ffmpeg said while running.
+    const running = this.#linesSinceDescription > 0 || !/^\s/.test(line);
+    if (this.#parser.found && running) this.#linesSinceDescription++;
     const found = this.#parser.push(line);
     if (found) this.#resolveDescription(found);
   }

@@ -15,6 +15,8 @@
  * - `"bad-output"`: ffmpeg's output is not the raw video the source asked for (for example
  *   extra output arguments changed the pixel format).
  * - `"busy"`: `read()` was called while another `read()` was pending.
+ * - `"ended"`: a live source's stream ended without an error, which its `reconnect` option
+ *   counts as a drop (never thrown by `read()`: a source without `reconnect` just ends).
  */
 export type CaptureErrorReason =
   | "ffmpeg-not-found"
@@ -22,7 +24,8 @@ export type CaptureErrorReason =
   | "ffmpeg-failed"
   | "timeout"
   | "bad-output"
-  | "busy";
+  | "busy"
+  | "ended";
 
 /** Options of {@linkcode CaptureError}. */
 export interface CaptureErrorOptions extends ErrorOptions {

@@ -17,6 +17,7 @@ import {
   resolveSource,
 } from "./_ffmpeg_args.ts";
 import { FfmpegProcess, spawnError } from "./_ffmpeg_process.ts";
+import { Reconnector, reconnectSettings } from "./_reconnect.ts";
 import {
   CHANNELS,
   checkPixelFormat,
@@ -185,11 +186,25 @@ export interface FfmpegSourceOptions {
   readonly outputArgs?: readonly string[];
   /**
    * Milliseconds to wait for ffmpeg to open the source, and then for each frame, before
-   * failing with a `"timeout"` {@linkcode CaptureError}; `null` waits forever.
+   * failing with a `"timeout"` {@linkcode CaptureError}; `null` waits forever. With
+   * `reconnect`, a live source that gives no frame for this long has stalled: it is reopened
+   * (the default is in the spirit of Frigate, which restarts a camera silent for 20 s).
    *
    * @default {20000}
    */
   readonly timeout?: number | null;
+  /**
+   * Reopens a live source (a camera, a stream, a test pattern) that ends, fails or stalls
+   * (see `timeout`), with backoff: by default after 1 s, 2 s, 4 s, 8 s, then every 10 s,
+   * forever. Meanwhile a pending `read()` waits, and the frame it finally returns comes from
+   * the reopened source, at the same size as before. Only the first `open()` fails at once, so
+   * that a wrong URL or device shows up straight away. Files end as usual (see `loop`). `true`
+   * takes the defaults of {@linkcode ReconnectOptions}; `false` ends the source at its first
+   * drop (`read()` throws ffmpeg's error, or gives `null` when ffmpeg ended without one).
+   *
+   * @default {false}
+   */
+  readonly reconnect?: boolean | ReconnectOptions;
   /**
    * Milliseconds `stop()` gives ffmpeg to quit before it sends SIGTERM, and again before
    * SIGKILL.
@@ -205,13 +220,85 @@ export interface FfmpegSourceOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * How {@linkcode FfmpegSource} reopens a live source that drops (its `reconnect` option).
+ * Attempt `n` after a drop waits `initialDelay × 2^(n-1)` ms, at most `maxDelay`; a source that
+ * drops again within `maxDelay` of coming back goes on with that schedule instead of starting
+ * it over.
+ */
+export interface ReconnectOptions {
+  /**
+   * Failed reopen attempts in a row after which `read()` gives up and throws a
+   * {@linkcode CaptureError} carrying the last attempt's reason; `null` retries forever.
+   *
+   * @default {null}
+   */
+  readonly maxAttempts?: number | null;
+  /**
+   * Milliseconds from a drop to the first reopen attempt.
+   *
+   * @default {1000}
+   */
+  readonly initialDelay?: number;
+  /**
+   * The longest wait between attempts, in milliseconds.
+   *
+   * @default {10000, or initialDelay when that is longer}
+   */
+  readonly maxDelay?: number;
+  /**
+   * Told before each wait: attempt 1 right after the drop, with ffmpeg's reason for it (the
+   * error's message ends with ffmpeg's last stderr lines), then once per failed attempt.
+   *
+   * @default {undefined}
+   */
+  readonly onRetry?: (retry: ReconnectRetry) => void;
+  /**
+   * Told once the source is open again, before its first frame is returned.
+   *
+   * @default {undefined}
+   */
+  readonly onReconnect?: (success: ReconnectSuccess) => void;
+}
+
+/** What {@linkcode ReconnectOptions.onRetry} is told. */
+export interface ReconnectRetry {
+  /** The attempt about to be made: 1 for the first after a drop. */
+  readonly attempt: number;
+  /** Milliseconds until it is made. */
+  readonly delay: number;
+  /**
+   * Why: the drop itself for attempt 1 (reason `"ffmpeg-failed"`, `"timeout"` for a stall, or
+   * `"ended"`), else why the attempt before failed.
+   */
+  readonly error: CaptureError;
+}
+
+/** What {@linkcode ReconnectOptions.onReconnect} is told. */
+export interface ReconnectSuccess {
+  /** The attempts it took, the successful one included. */
+  readonly attempts: number;
+  /** Milliseconds from the drop to the source being open again. */
+  readonly downtime: number;
+}
+
 interface Settings {
   readonly input: InputSource;
   readonly label: string;
-  readonly args: readonly string[];
+  readonly plan: ArgsPlan;
+  readonly ffmpegPath: string;
+  readonly gracePeriod: number;
   readonly pixelFormat: PixelFormat;
   readonly timeout: number | null;
   readonly signal: AbortSignal | undefined;
+}
+
+/** A started ffmpeg that has described its output. */
+interface Started {
+  readonly process: FfmpegProcess;
+  readonly args: readonly string[];
+  readonly width: number;
+  readonly height: number;
 }
 
 /**
@@ -235,6 +322,12 @@ interface Settings {
  * of the stream when it succeeded (ffmpeg delivered all it meant to, and a partial frame has
  * no full picture to return).
  *
+ * **Cameras that drop and come back.** With the `reconnect` option, a camera, stream or
+ * pattern that ends, fails, or stalls (no frame within `timeout`) is not the end: ffmpeg is
+ * started again with backoff until the source is back, and the pending `read()` then returns
+ * its first frame. Only `stop()`, the abort signal, `maxFrames`, or running out of
+ * `reconnect.maxAttempts` end it. Files still end at their end.
+ *
  * Requires `--allow-run=ffmpeg` (or the `ffmpegPath` given), plus `--allow-read` for files.
  *
  * @example Read ten frames of a test pattern
@@ -250,6 +343,24 @@ interface Settings {
  * for await (const frame of source) {
  *   console.log(frame.shape); // [240, 320, 3], bgr24
  * }
+ * ```
+ *
+ * @example Keep a network camera open through drops, logging each one
+ * ```ts ignore
+ * import { FfmpegSource } from "./mod.ts";
+ *
+ * await using camera = await FfmpegSource.open({
+ *   source: "rtsp://192.168.1.20:554/stream1",
+ *   timeout: 20_000, // no frame for 20 s: a stall, reopened like a drop
+ *   reconnect: {
+ *     onRetry: ({ attempt, delay, error }) => {
+ *       if (attempt === 1) console.error(error.message); // why it dropped, once per drop
+ *       console.error(`reconnecting: attempt ${attempt} in ${delay} ms`);
+ *     },
+ *     onReconnect: ({ downtime }) => console.error(`back after ${downtime} ms`),
+ *   },
+ * });
+ * for await (const frame of camera) console.log(frame.shape);
  * ```
  *
  * @example Capture the default webcam at 640×480, 15 fps
@@ -269,31 +380,30 @@ export class FfmpegSource implements FrameSource {
   readonly width: number;
   /** Frame height in pixels. */
   readonly height: number;
-  /** The ffmpeg arguments in use, for logs and debugging. */
-  readonly args: readonly string[];
   /** How messages name this source, e.g. `file "clip.mp4"` or `camera 0`. */
   readonly label: string;
 
-  readonly #process: FfmpegProcess;
+  #process: FfmpegProcess;
+  #args: readonly string[];
   readonly #settings: Settings;
   readonly #frameSize: number;
   readonly #state: SourceState;
+  readonly #reconnector: Reconnector | undefined;
+  /** Aborted by `stop()`: ends a wait between reopen attempts and the attempt under way. */
+  readonly #stopping = new AbortController();
+  #reopening: Promise<unknown> | undefined;
   #stopRequested = false;
 
-  private constructor(
-    process: FfmpegProcess,
-    settings: Settings,
-    width: number,
-    height: number,
-  ) {
-    this.#process = process;
+  private constructor(settings: Settings, started: Started, reconnector: Reconnector | undefined) {
+    this.#process = started.process;
+    this.#args = started.args;
     this.#settings = settings;
+    this.#reconnector = reconnector;
     this.pixelFormat = settings.pixelFormat;
-    this.width = width;
-    this.height = height;
-    this.shape = frameShape(width, height, settings.pixelFormat);
-    this.#frameSize = width * height * CHANNELS[settings.pixelFormat];
-    this.args = settings.args;
+    this.width = started.width;
+    this.height = started.height;
+    this.shape = frameShape(started.width, started.height, settings.pixelFormat);
+    this.#frameSize = started.width * started.height * CHANNELS[settings.pixelFormat];
     this.label = settings.label;
     this.#state = new SourceState(settings.label, settings.signal, () => void this.stop());
   }
@@ -310,9 +420,8 @@ export class FfmpegSource implements FrameSource {
    */
   static async open(options: FfmpegSourceOptions): Promise<FfmpegSource> {
     const plan = planFrom(options);
+    const reconnect = reconnectSettings(options.reconnect);
     const ffmpegPath = options.ffmpegPath ?? "ffmpeg";
-    const timeout = options.timeout === undefined ? 20_000 : options.timeout;
-    const gracePeriod = options.stopGracePeriod ?? 2000;
     const signal = options.signal;
     signal?.throwIfAborted();
     if (plan.os === "windows" && plan.input.type === "camera") {
@@ -322,75 +431,24 @@ export class FfmpegSource implements FrameSource {
     const settings: Settings = {
       input: plan.input,
       label: describeSource(plan.input),
-      args: buildFfmpegArgs(plan),
+      plan,
+      ffmpegPath,
+      gracePeriod: options.stopGracePeriod ?? 2000,
       pixelFormat: plan.pixelFormat,
-      timeout,
+      timeout: options.timeout === undefined ? 20_000 : options.timeout,
       signal,
     };
-    const process = new FfmpegProcess(ffmpegPath, settings.args, gracePeriod);
+    const started = await start(settings, plan, signal);
+    // Files end where they end; only live sources are reopened.
+    const reconnector = reconnect && plan.input.type !== "file"
+      ? new Reconnector(reconnect, settings.label)
+      : undefined;
+    return new FfmpegSource(settings, started, reconnector);
+  }
 
-    let timedOut = false;
-    const timer = timeout === null ? undefined : setTimeout(() => {
-      timedOut = true;
-      void process.shutdown();
-    }, timeout);
-    const onAbort = (): void => void process.shutdown();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let output;
-    try {
-      output = await process.description;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
-
-    if (signal?.aborted) {
-      await process.shutdown();
-      throw signal.reason;
-    }
-    if (output === undefined) {
-      await process.shutdown();
-      if (timedOut) throw timeoutError(settings, process, "open the source");
-      const status = await process.status;
-      if (status.success) {
-        throw new CaptureError(
-          "bad-output",
-          `Cannot capture from ${settings.label}: ffmpeg exited without describing a raw video ` +
-            `output; keep -loglevel at "info" or above in inputArgs and outputArgs`,
-          { exitCode: status.code, stderr: process.stderrLines },
-        );
-      }
-      throw failure(
-        settings,
-        process,
-        status,
-        `Cannot capture from ${settings.label}: ${exitText(status)}`,
-      );
-    }
-    if (output.kind === "unreadable") {
-      // A log format this parser does not know: trust an explicit size, else give up now
-      // rather than guess a frame size and misread every frame.
-      if (plan.width !== undefined && plan.height !== undefined) {
-        return new FfmpegSource(process, settings, plan.width, plan.height);
-      }
-      await process.shutdown();
-      throw new CaptureError(
-        "bad-output",
-        `Cannot capture from ${settings.label}: cannot read the frame size from ffmpeg's ` +
-          `line "${output.line}"; set both the width and height options`,
-        { stderr: process.stderrLines },
-      );
-    }
-    if (output.pixelFormat !== plan.pixelFormat) {
-      await process.shutdown();
-      throw new CaptureError(
-        "bad-output",
-        `Cannot capture from ${settings.label}: ffmpeg writes "${output.pixelFormat}" frames, ` +
-          `not "${plan.pixelFormat}"; check inputArgs and outputArgs for options that change the output`,
-        { stderr: process.stderrLines },
-      );
-    }
-    return new FfmpegSource(process, settings, output.width, output.height);
+  /** The ffmpeg arguments in use, for logs and debugging (a reopened source's, once reopened). */
+  get args(): readonly string[] {
+    return this.#args;
   }
 
   /** Frames read so far and the measured frame rate. */
@@ -399,17 +457,51 @@ export class FfmpegSource implements FrameSource {
   }
 
   /**
-   * Reads the next frame: exactly one frame's bytes, into one new buffer.
+   * Reads the next frame: exactly one frame's bytes, into one new buffer. With `reconnect`, a
+   * live source that drops is reopened first, however long that takes.
    *
    * @returns The frame, or `null` at the end of the stream or after `stop()`.
    * @throws {CaptureError} When ffmpeg fails or no frame comes within `timeout` (the source
-   * is then stopped), or when another `read()` is pending (`"busy"`).
+   * is then stopped), when `reconnect` runs out of attempts, or when another `read()` is
+   * pending (`"busy"`).
    */
   read(): Promise<Frame | null> {
     return this.#state.read(() => this.#readFrame());
   }
 
   async #readFrame(): Promise<Frame | null> {
+    for (;;) {
+      let drop: CaptureError | undefined;
+      try {
+        const frame = await this.#readFromFfmpeg();
+        if (frame !== null) return frame;
+      } catch (error) {
+        if (!(error instanceof CaptureError)) throw error;
+        drop = error;
+      }
+      if (this.#stopRequested) return null;
+      const maxFrames = this.#settings.plan.maxFrames;
+      const done = maxFrames !== null && this.#state.meter.count >= maxFrames;
+      if (this.#reconnector === undefined || done) {
+        this.#state.end();
+        if (drop) throw drop;
+        return null;
+      }
+      drop ??= endedError(this.#settings, this.#process, this.#state.meter.count);
+      this.#reopening = this.#reopen(this.#reconnector, drop);
+      let reopened;
+      try {
+        reopened = await this.#reopening;
+      } catch (error) {
+        this.#state.end();
+        throw error;
+      }
+      if (!reopened) return null;
+    }
+  }
+
+  /** Reads one frame from the running ffmpeg; `null` when it ended without an error. */
+  async #readFromFfmpeg(): Promise<Frame | null> {
     const process = this.#process;
     const timeout = this.#settings.timeout;
     let timedOut = false;
@@ -428,7 +520,6 @@ export class FfmpegSource implements FrameSource {
       return createFrame(result.data, this.shape);
     }
 
-    this.#state.end();
     await process.shutdown();
     if (this.#stopRequested) return null;
     if (timedOut) throw timeoutError(this.#settings, process, "deliver a frame");
@@ -447,15 +538,46 @@ export class FfmpegSource implements FrameSource {
     );
   }
 
+  /** Starts ffmpeg again on the schedule; `false` once stopped meanwhile. */
+  async #reopen(reconnector: Reconnector, drop: CaptureError): Promise<boolean> {
+    // The same size as before, whatever the source now sends, and only the frames still due.
+    const plan: ArgsPlan = { ...this.#settings.plan, width: this.width, height: this.height };
+    if (plan.maxFrames !== null) plan.maxFrames -= this.#state.meter.count;
+    const signal = this.#stopping.signal;
+    const started = await reconnector.reopen(drop, async () => {
+      const started = await start(this.#settings, plan, signal);
+      if (started.width !== this.width || started.height !== this.height) {
+        await started.process.shutdown();
+        throw new CaptureError(
+          "bad-output",
+          `Cannot reconnect to ${this.label}: its frames are now ${started.width}x${started.height}, ` +
+            `not ${this.width}x${this.height}; remove the filters from outputArgs that set the size`,
+          { stderr: started.process.stderrLines },
+        );
+      }
+      return started;
+    }, signal);
+    if (started === undefined) return false;
+    if (this.#stopRequested) {
+      await started.process.shutdown();
+      return false;
+    }
+    this.#process = started.process;
+    this.#args = started.args;
+    return true;
+  }
+
   /**
    * Stops ffmpeg and waits for it to exit: asks it to quit, then sends SIGTERM and SIGKILL
    * after `stopGracePeriod` each if it lingers. Safe to call more than once; a pending
-   * `read()` resolves to `null`.
+   * `read()` resolves to `null`, also while the source is being reopened.
    */
   async stop(): Promise<void> {
     this.#stopRequested = true;
     this.#state.end();
+    this.#stopping.abort();
     await this.#process.shutdown();
+    await this.#reopening?.catch(() => {});
   }
 
   /** Stops the source: `await using source = await FfmpegSource.open(…)`. */
@@ -467,6 +589,85 @@ export class FfmpegSource implements FrameSource {
   [Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
     return framesOf(this);
   }
+}
+
+/**
+ * Starts ffmpeg on `plan` and waits for the description of its output.
+ *
+ * @throws {CaptureError} When ffmpeg is missing, fails, times out or writes the wrong output.
+ * @throws {unknown} `signal`'s reason when it aborts.
+ */
+async function start(
+  settings: Settings,
+  plan: ArgsPlan,
+  signal: AbortSignal | undefined,
+): Promise<Started> {
+  const args = buildFfmpegArgs(plan);
+  const process = new FfmpegProcess(settings.ffmpegPath, args, settings.gracePeriod);
+  const timeout = settings.timeout;
+  let timedOut = false;
+  const timer = timeout === null ? undefined : setTimeout(() => {
+    timedOut = true;
+    void process.shutdown();
+  }, timeout);
+  const onAbort = (): void => void process.shutdown();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let output;
+  try {
+    output = await process.description;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+
+  if (signal?.aborted) {
+    await process.shutdown();
+    throw signal.reason;
+  }
+  // A description that came just as the time ran out is too late: ffmpeg is being stopped.
+  if (output === undefined || timedOut) {
+    await process.shutdown();
+    if (timedOut) throw timeoutError(settings, process, "open the source");
+    const status = await process.status;
+    if (status.success) {
+      throw new CaptureError(
+        "bad-output",
+        `Cannot capture from ${settings.label}: ffmpeg exited without describing a raw video ` +
+          `output; keep -loglevel at "info" or above in inputArgs and outputArgs`,
+        { exitCode: status.code, stderr: process.stderrLines },
+      );
+    }
+    throw failure(
+      settings,
+      process,
+      status,
+      `Cannot capture from ${settings.label}: ${exitText(status)}`,
+    );
+  }
+  if (output.kind === "unreadable") {
+    // A log format this parser does not know: trust an explicit size, else give up now
+    // rather than guess a frame size and misread every frame.
+    if (plan.width !== undefined && plan.height !== undefined) {
+      return { process, args, width: plan.width, height: plan.height };
+    }
+    await process.shutdown();
+    throw new CaptureError(
+      "bad-output",
+      `Cannot capture from ${settings.label}: cannot read the frame size from ffmpeg's ` +
+        `line "${output.line}"; set both the width and height options`,
+      { stderr: process.stderrLines },
+    );
+  }
+  if (output.pixelFormat !== plan.pixelFormat) {
+    await process.shutdown();
+    throw new CaptureError(
+      "bad-output",
+      `Cannot capture from ${settings.label}: ffmpeg writes "${output.pixelFormat}" frames, ` +
+        `not "${plan.pixelFormat}"; check inputArgs and outputArgs for options that change the output`,
+      { stderr: process.stderrLines },
+    );
+  }
+  return { process, args, width: output.width, height: output.height };
 }
 
 function planFrom(options: FfmpegSourceOptions): ArgsPlan {
@@ -563,6 +764,7 @@ function hint(input: InputSource): string {
   }
 }
 
+/** `message`, then the last of `lines` (ffmpeg's stderr). */
 function withStderr(message: string, lines: readonly string[]): string {
   const tail = lines.slice(-MESSAGE_LINES);
   return tail.length
@@ -580,8 +782,22 @@ function failure(
   const lines = process.stderrLines;
   return new CaptureError(
     "ffmpeg-failed",
-    withStderr(`${head}; ${hint(settings.input)}`, lines),
+    withStderr(`${head}; ${hint(settings.input)}`, process.runningLines),
     { exitCode: status.code, stderr: lines, cause },
+  );
+}
+
+/** Why a live source that ffmpeg ended without an error counts as a drop. */
+function endedError(settings: Settings, process: FfmpegProcess, frames: number): CaptureError {
+  const lines = process.stderrLines;
+  return new CaptureError(
+    "ended",
+    withStderr(
+      `Capture from ${settings.label} ended after ${frames} frames: ffmpeg reached the end of ` +
+        `the stream; ${hint(settings.input)}`,
+      process.runningLines,
+    ),
+    { exitCode: 0, stderr: lines },
   );
 }
 
@@ -592,7 +808,7 @@ function timeoutError(settings: Settings, process: FfmpegProcess, what: string):
     withStderr(
       `Capture from ${settings.label} timed out: ffmpeg did not ${what} within ` +
         `${settings.timeout} ms; ${hint(settings.input)}, or raise the timeout option`,
-      lines,
+      process.runningLines,
     ),
     { stderr: lines },
   );

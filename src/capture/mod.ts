@@ -46,6 +46,9 @@ export {
   type FfmpegSourceOptions,
   type FileSource,
   type PatternSource,
+  type ReconnectOptions,
+  type ReconnectRetry,
+  type ReconnectSuccess,
   type StreamSource,
 } from "./ffmpeg_source.ts";
 export { SyntheticSource, type SyntheticSourceOptions } from "./synthetic_source.ts";

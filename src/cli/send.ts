@@ -7,9 +7,11 @@
 
 import { NetGear } from "../netgear/mod.ts";
 import {
+  type CaptureError,
   type CaptureSource,
   FfmpegSource,
   type FrameSource,
+  type ReconnectOptions,
   SyntheticSource,
 } from "../capture/mod.ts";
 import type { ParsedCommandLine } from "./args.ts";
@@ -68,6 +70,12 @@ export interface SendSettings {
   readonly secure: SecureSettings;
   /** Pace files and patterns like a camera. */
   readonly realtime: boolean;
+  /** Reopen a camera, stream or pattern that drops, ends or stalls. */
+  readonly reconnect: boolean;
+  /** Failed reopen attempts in a row before giving up; forever when undefined. */
+  readonly reconnectAttempts: number | undefined;
+  /** Seconds without a frame after which the source has stalled. */
+  readonly stallTimeout: number;
   /** JPEG quality when compressing. */
   readonly jpegQuality: number | undefined;
   /** Multi-server mode. */
@@ -100,6 +108,11 @@ export function sendSettings({ values, positionals }: ParsedCommandLine): SendSe
     fps: values.fps === undefined ? undefined : positiveNumber(values.fps as string, "--fps"),
     size: values.size === undefined ? undefined : sizeValue(values.size as string, "--size"),
     realtime: values.realtime as boolean,
+    reconnect: values.reconnect as boolean,
+    reconnectAttempts: values["reconnect-attempts"] === undefined
+      ? undefined
+      : positiveInteger(values["reconnect-attempts"] as string, "--reconnect-attempts"),
+    stallTimeout: positiveNumber(values["stall-timeout"] as string, "--stall-timeout"),
     jpegQuality: values.jpeg === undefined ? undefined : jpegQualityValue(values.jpeg as string),
     multiserver,
     logging: values.logging === true,
@@ -108,8 +121,12 @@ export function sendSettings({ values, positionals }: ParsedCommandLine): SendSe
   };
 }
 
-/** Opens the frame source the settings name. */
-async function openSource(settings: SendSettings, signal: AbortSignal): Promise<FrameSource> {
+/** Opens the frame source the settings name; `reconnect` is how a live source is reopened. */
+async function openSource(
+  settings: SendSettings,
+  signal: AbortSignal,
+  reconnect: ReconnectOptions,
+): Promise<FrameSource> {
   const [width, height] = settings.size ?? [undefined, undefined];
   if (settings.source === "synthetic") {
     return new SyntheticSource({
@@ -129,26 +146,94 @@ async function openSource(settings: SendSettings, signal: AbortSignal): Promise<
     fps: settings.fps,
     realtime: settings.realtime,
     maxFrames: settings.frames ?? null,
+    timeout: settings.stallTimeout * 1000,
+    reconnect: settings.reconnect ? reconnect : false,
     signal,
   });
+}
+
+/** Where a reopening source stands, for the status line. */
+interface Reopening {
+  readonly attempt: number;
+  readonly at: number;
+  readonly reason: string;
+}
+
+/** ffmpeg's closing lines, which say that it stopped but not why. */
+const FFMPEG_SUMMARY =
+  /^(frame=|video:|Conversion failed|Exiting normally|\s*Last message repeated)/;
+
+/** Why the source dropped or an attempt failed, in a few words for the status line. */
+function shortReason(error: CaptureError, stallTimeout: number): string {
+  switch (error.reason) {
+    case "ended":
+      return "the stream ended";
+    case "timeout":
+      return `no frame for ${stallTimeout} s`;
+    default:
+      return error.stderr.findLast((line) => !FFMPEG_SUMMARY.test(line))?.trim() ??
+        error.message.split("\n")[0];
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Streams frames until the source ends, `--frames` are sent, or Ctrl+C. */
 async function send(settings: SendSettings, context: CliContext): Promise<number> {
   const tally = new FrameTally([settings.port]);
   let lost = 0;
+  let reconnects = 0;
+  let reopening: Reopening | undefined;
   const status = new StatusLine(() => {
     tally.sample();
     const server = tally.get(settings.port)!;
-    return `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost`;
+    const sent = `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost`;
+    if (reopening === undefined) return sent;
+    const wait = Math.ceil((reopening.at - performance.now()) / 1000);
+    const when = wait > 0 ? `in ${wait} s` : "under way";
+    const after = reopening.attempt === 1 ? "dropped" : `attempt ${reopening.attempt - 1}`;
+    return `reconnecting: attempt ${reopening.attempt} ${when} (${after}: ${reopening.reason}) | ` +
+      sent;
   }, {
     write: context.errRaw,
     terminal: context.statusIsTerminal,
     columns: context.columns,
   });
   using interrupt = watchInterrupt((line) => status.print(line));
+  // The server stays connected and sends nothing while its source is reopened: the client
+  // keeps a connected, silent server, and nothing new goes on the wire.
+  const reconnect: ReconnectOptions = {
+    maxAttempts: settings.reconnectAttempts ?? null,
+    onRetry: ({ attempt, delay, error }) => {
+      if (attempt === 1) {
+        status.print(`netgear send: ${error.message}`);
+        status.print(
+          `netgear send: reopening the source in ${delay / 1000} s, then with backoff ` +
+            (settings.reconnectAttempts === undefined
+              ? "until it is back"
+              : `for up to ${plural(settings.reconnectAttempts, "attempt")}`) +
+            `; the server stays connected`,
+        );
+      }
+      reopening = {
+        attempt,
+        at: performance.now() + delay,
+        reason: shortReason(error, settings.stallTimeout),
+      };
+    },
+    onReconnect: ({ attempts, downtime }) => {
+      reopening = undefined;
+      reconnects++;
+      status.print(
+        `netgear send: the source is back after ${(downtime / 1000).toFixed(1)} s ` +
+          `(${plural(attempts, "attempt")})`,
+      );
+    },
+  };
   // Ctrl+C while a camera or stream is still opening ends the command like any other time.
-  await using source = await openSource(settings, interrupt.signal).catch((error) => {
+  await using source = await openSource(settings, interrupt.signal, reconnect).catch((error) => {
     if (interrupt.interrupted) return null;
     throw error;
   });
@@ -189,9 +274,8 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
   }
   const sent = tally.get(settings.port)!;
   context.err(
-    `netgear send: ${
-      interrupt.interrupted ? "interrupted" : "done"
-    }: ${sent.frames} frames sent, ${lost} lost`,
+    `netgear send: ${interrupt.interrupted ? "interrupted" : "done"}: ${sent.frames} frames ` +
+      `sent, ${lost} lost${reconnects > 0 ? `, ${plural(reconnects, "reconnect")}` : ""}`,
   );
   if (interrupt.interrupted) return INTERRUPTED_EXIT_CODE;
   if (sent.frames > 0 && lost >= sent.frames) {
@@ -226,6 +310,11 @@ export const sendCommand: Command = defineCommand({
     "  rtsp://… http://…   a network stream",
     "  testsrc, testsrc2, smptebars, mandelbrot, … or pattern:NAME   an ffmpeg test pattern",
     "Every source but synthetic needs ffmpeg on the PATH.",
+    "",
+    "A camera or stream that drops, ends or stalls (no frame for --stall-timeout seconds) is",
+    "reopened after 1 s, 2 s, 4 s, 8 s, then every 10 s, until it is back or Ctrl+C; the server",
+    "stays connected and sends nothing meanwhile, so the client keeps it. A source that cannot",
+    "be opened at the start is an error, and a file ends the stream at its end.",
   ].join("\n"),
   positionals: [{ name: "SOURCE", description: "What to stream (see above; default synthetic)" }],
   options: [
@@ -273,6 +362,26 @@ export const sendCommand: Command = defineCommand({
       negatable: true,
       default: true,
       description: "Pace files and patterns like a camera; --no-realtime sends as fast as possible",
+    },
+    {
+      name: "reconnect",
+      type: "boolean",
+      negatable: true,
+      default: true,
+      description: "Reopen a camera or stream that drops; --no-reconnect ends at the first drop",
+    },
+    {
+      name: "reconnect-attempts",
+      type: "string",
+      value: "N",
+      description: "Give up after N failed reopen attempts in a row (default: never)",
+    },
+    {
+      name: "stall-timeout",
+      type: "string",
+      value: "SECONDS",
+      default: "20",
+      description: "No frame for this long (opening included) is a stall: reopen (or fail)",
     },
     {
       name: "jpeg",
