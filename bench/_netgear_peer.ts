@@ -15,8 +15,9 @@ export interface ClientConfig {
   pattern: 1 | 2;
   delivery: "lossless" | "latest";
   bidirectional: boolean;
-  /** zeroCopyReceive, releasing each item once counted (false: the default copying receive). */
-  zeroCopy: boolean;
+  /** `zeroCopyReceive: false` (copies); otherwise the default options, which release nothing
+   * by hand (each frame goes when its server's next one comes). */
+  copy: boolean;
   /** Take an RSS sample every this many frames (0: none). */
   sampleEvery: number;
 }
@@ -62,6 +63,9 @@ export interface ServerResult {
 }
 
 const FRAME_SHAPE = [480, 640, 3];
+/** NETGEAR_BENCH_TUNE_MEMORY=0 or 1 sets `tuneMemory` on every peer; unset, the default. */
+const TUNE = Deno.env.get("NETGEAR_BENCH_TUNE_MEMORY");
+const tuning = TUNE === undefined ? {} : { tuneMemory: TUNE === "1" };
 const print = (value: unknown) => console.log(JSON.stringify(value));
 
 /** Process CPU time (user + system) and peak RSS, from getrusage. */
@@ -84,9 +88,10 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     multiserverMode: true,
     bidirectionalMode: config.bidirectional,
     delivery: config.delivery,
-    zeroCopyReceive: config.zeroCopy,
+    ...(config.copy ? { zeroCopyReceive: false } : {}),
     // Servers announce their end with a terminate; this only bounds a crashed server's wait.
     livenessTimeout: 30,
+    ...tuning,
     logging: Deno.env.get("NETGEAR_BENCH_LOG") === "1",
   });
   print({ ready: true });
@@ -111,7 +116,6 @@ async function runClient(config: ClientConfig): Promise<ClientResult> {
     }
     frames++;
     bytes += item.frame.data.byteLength;
-    item.release(); // done with the frame (a no-op without zeroCopyReceive)
     const key = String(item.port);
     received[key] = (received[key] ?? 0) + 1;
     if (key in lastAt) maxGapMs = Math.max(maxGapMs, end - lastAt[key]);
@@ -152,6 +156,7 @@ async function runServer(config: ServerConfig): Promise<ServerResult> {
     multiserverMode: true,
     bidirectionalMode: config.bidirectional,
     requestTimeout: 10,
+    ...tuning,
     logging: Deno.env.get("NETGEAR_BENCH_LOG") === "1",
   });
   const frame = createFrame(new Uint8Array(640 * 480 * 3).fill(7), FRAME_SHAPE);

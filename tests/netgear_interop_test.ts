@@ -52,6 +52,7 @@ function receiveAll(
     for (let k = 0;; k++) {
       const item = await client.recv({ returnData: returnData?.(k) });
       if (item === null) return;
+      item.keep(); // checked after the run
       items.push({ ...item, k });
     }
   })();

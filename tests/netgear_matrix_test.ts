@@ -177,6 +177,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
       const returnData = bidirectional ? returnDataFor(r, n) : undefined;
       const item = await receiver.recv({ returnData });
       if (item === null) return;
+      item.keep(); // checked after the run, past each server's next frame
       received[r].push({ ...item, returnData });
     }
   });

@@ -268,7 +268,11 @@ Deno.test("pattern 1 sends a frame without copying it, and is done with it once 
   const frame = frameOf("uint8", [240, 320, 3], 0);
   const received: Uint8Array[] = [];
   const receiving = (async () => {
-    for (let i = 0; i < 5; i++) received.push((await client.recv())!.frame.data);
+    for (let i = 0; i < 5; i++) {
+      const item = (await client.recv())!;
+      item.keep(); // read after the run, past the next frame
+      received.push(item.frame.data);
+    }
   })();
   for (let i = 0; i < 5; i++) {
     frame.data.fill(i * 40);

@@ -62,7 +62,7 @@ function serve(
   })).then(() => {});
 }
 
-Deno.test("zeroCopyReceive: each frame is libzmq's memory until its item is released", async () => {
+Deno.test("zeroCopyReceive: a kept frame is libzmq's memory until its item is released", async () => {
   const ports = freePorts(2);
   const receiver = client(ports);
   const serving = serve(ports, 3);
@@ -72,6 +72,7 @@ Deno.test("zeroCopyReceive: each frame is libzmq's memory until its item is rele
     if (item === null) break;
     const s = ports.indexOf(item.port as number);
     assert.deepEqual(item.frame.data, frameOf(s * 100 + (item.message as number)).data);
+    item.keep();
     held.push(item);
     assert.equal(receiver.stats.leasedBytes, held.length * FRAME_BYTES);
   }
@@ -86,6 +87,65 @@ Deno.test("zeroCopyReceive: each frame is libzmq's memory until its item is rele
   copy.release();
   assert.equal(second.frame.data.byteLength, 0);
   for (const item of held) item.release();
+  assert.equal(receiver.stats.leasedBytes, 0);
+  await receiver.close();
+});
+
+Deno.test("by default a frame is valid until its server's next frame: superseded ones read as empty, kept ones keep their pixels, other servers' stay", async () => {
+  const ports = freePorts(2);
+  const receiver = new NetGear({
+    address: "127.0.0.1",
+    port: ports,
+    pattern: 1,
+    receiveMode: true,
+    multiserverMode: true,
+  });
+  assert.equal(receiver.options.zeroCopyReceive, true, "the default");
+  // One server at a time, so the order of arrival is known.
+  const servers = ports.map((port) =>
+    new NetGear({ address: "127.0.0.1", port, pattern: 1, multiserverMode: true })
+  );
+  try {
+    const next = async (s: number, i: number) => {
+      const sending = servers[s].send(frameOf(s * 100 + i), { message: i });
+      const item = (await within(receiver.recv(), 10_000, "recv"))!;
+      await sending;
+      assert.equal(item.port, ports[s]);
+      assert.deepEqual(item.frame.data, frameOf(s * 100 + i).data);
+      return item;
+    };
+    const a0 = await next(0, 0);
+    const b0 = await next(1, 0);
+    const a1 = await next(0, 1);
+    assert.equal(a0.frame.data.byteLength, 0, "superseded by its server's next frame");
+    assert.deepEqual(b0.frame.data, frameOf(100).data, "another server's frame is untouched");
+    a1.keep();
+    const a2 = await next(0, 2);
+    assert.deepEqual(a1.frame.data, frameOf(1).data, "a kept frame keeps its pixels");
+    const b1 = await next(1, 1);
+    assert.equal(b0.frame.data.byteLength, 0);
+    // The seed's pattern: the newest frame of each server, for a montage, stays whole.
+    const newest = new Map([[a2.port, a2.frame], [b1.port, b1.frame]]);
+    for (const [port, frame] of newest) {
+      assert.equal(frame.data.byteLength, FRAME_BYTES, `the newest frame of ${port}`);
+    }
+    a1.release();
+    assert.equal(a1.frame.data.byteLength, 0, "a kept frame goes when released");
+    assert.equal(receiver.stats.leasedBytes, 2 * FRAME_BYTES, "only the newest of each is held");
+  } finally {
+    await Promise.all(servers.map((server) => server.close()));
+    await receiver.close();
+  }
+});
+
+Deno.test("zeroCopyReceive: false copies every frame: it stays whole past its server's next", async () => {
+  const [port] = freePorts(1);
+  const receiver = client([port], { zeroCopyReceive: false });
+  const serving = serve([port], 3);
+  const frames: Frame[] = [];
+  for (let n = 0; n < 3; n++) frames.push((await within(receiver.recv(), 10_000, "recv"))!.frame);
+  await within(serving, 10_000, "servers");
+  frames.forEach((frame, i) => assert.deepEqual(frame.data, frameOf(i).data));
   assert.equal(receiver.stats.leasedBytes, 0);
   await receiver.close();
 });

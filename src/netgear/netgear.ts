@@ -93,6 +93,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
    * A multi-server client waits for listed servers that have not joined yet without limit
    * unless `waitTimeout` is set: end it with `close()` or a `signal`.
    *
+   * A frame is valid until `recv()` returns the next frame of the same server, unless you
+   * `keep()` its item (see {@link NetGearItem}); `zeroCopyReceive: false` copies frames instead.
+   *
    * @throws {NetGearError} On a sender, or when another `recv()` is pending.
    */
   recv(options: RecvOptions = {}): Promise<NetGearItem | null> {

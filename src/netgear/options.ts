@@ -93,14 +93,15 @@ export interface NetGearOptions {
    */
   tuneMemory?: boolean;
   /**
-   * Receiver: hand over each frame as a view of libzmq's own memory instead of a copy, as
-   * vidgear does. Faster, and frames no longer pile up awaiting the garbage collector, but
-   * each frame is valid only until its item is released: call `item.release()`, or declare
-   * it with `using`, once done (`for await (using item of client)`). A released frame reads
-   * as empty (never as freed memory); so does an unreleased one once its item is
-   * garbage-collected. Keep a frame longer by copying its data (`frame.data.slice()`).
-   * Frames past the socket's lease budget (64 MiB unreleased) are copied instead.
-   * @default {false}
+   * Receiver: hand over each frame as a view of libzmq's own memory, with no copy and no
+   * garbage to collect. A frame stays valid until `recv()` returns the next frame of the same
+   * server (plain mode: the next frame), unless its item is kept (`item.keep()`, then valid
+   * until `item.release()`). A frame no longer valid reads as empty, never as another frame or
+   * freed memory. So the obvious loops just work: using each frame before the next `recv()`,
+   * or keeping each server's newest frame (a montage, a viewer). `false` copies every frame
+   * out instead, yours for good, at about half the speed. Frames past the socket's lease budget
+   * (64 MiB held) are copied.
+   * @default {true}
    */
   zeroCopyReceive?: boolean;
   /**
@@ -178,7 +179,7 @@ export interface ResolvedOptions {
   delivery: DeliveryMode;
   /** Whether the C allocator is tuned for large frames. */
   tuneMemory: boolean;
-  /** Receiver: frames are views of libzmq's memory, valid until their item is released. */
+  /** Receiver: frames are views of libzmq's memory, valid until their server's next frame. */
   zeroCopyReceive: boolean;
   /** Receiver: the largest message accepted, in bytes, when capped. */
   maxMessageSize: number | undefined;
@@ -527,7 +528,7 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     waitTimeoutMs: waitTimeout === undefined ? undefined : waitTimeout * 1000,
     delivery,
     tuneMemory: (given.tuneMemory as boolean | undefined) ?? true,
-    zeroCopyReceive: (given.zeroCopyReceive as boolean | undefined) ?? false,
+    zeroCopyReceive: (given.zeroCopyReceive as boolean | undefined) ?? receiveMode,
     maxMessageSize,
     jpeg: colorspace === undefined
       ? undefined

@@ -24,18 +24,33 @@ import { Link } from "./_link.ts";
 import { byeTopic, isFrame } from "./_wire.ts";
 import type { NetGearInit, NetGearItem, NetGearStats, RecvOptions, ServerInfo } from "./types.ts";
 
-const keep = () => {};
+const nothing = () => {};
 
-/** An item; `lease` holds its frame's memory (zeroCopyReceive), released with the item. */
+/**
+ * An item. `lease` holds its frame's memory: released with the item, and, unless the item is
+ * kept, once its server's next frame is delivered (`supersede`).
+ */
 function newItem(
   port: Port | undefined,
   frame: Frame,
   message: unknown,
   lease: LeasedMessage | null,
+  onKeep: (item: NetGearItem) => void,
 ): NetGearItem {
   // Own properties, not a class: `{ ...item }` keeps release() (the tests' receivers do it).
-  const release = lease ? () => lease.release() : keep;
-  return { port, frame, message, release, [Symbol.dispose]: release };
+  if (!lease) {
+    return { port, frame, message, release: nothing, keep: nothing, [Symbol.dispose]: nothing };
+  }
+  const release = () => lease.release();
+  const item: NetGearItem = {
+    port,
+    frame,
+    message,
+    release,
+    keep: () => onKeep(item),
+    [Symbol.dispose]: release,
+  };
+  return item;
 }
 
 /** How often a waiting multi-server receiver looks at its live servers' connections, in ms. */
@@ -54,6 +69,8 @@ export class Receiver {
   #busy = false;
   #deviceId = createDeviceId();
   #pending = new Map<string, NetGearItem>();
+  /** Each server's item delivered last (not kept): released when its next one is delivered. */
+  #current = new Map<string, NetGearItem>();
   #frames = 0;
   #dropped: Record<string, number> = {};
   #droppedLoggedAt = new Map<string, number>();
@@ -125,6 +142,8 @@ export class Receiver {
     this.#closed = true;
     for (const item of this.#pending.values()) item.release();
     this.#pending.clear();
+    // Delivered items stay readable after close, until released or collected.
+    this.#current.clear();
     await this.#link.close();
   }
 
@@ -132,7 +151,7 @@ export class Receiver {
     const o = this.#link.options;
     for (;;) {
       const pending = this.#takePending();
-      if (pending) return pending;
+      if (pending) return this.#deliver(pending);
       if (this.#ended || this.#closed) return null;
       if (performance.now() - this.#eventsReadAt >= EVENTS_EVERY_MS) this.#readEvents();
       if (this.#roster) {
@@ -170,7 +189,7 @@ export class Receiver {
         await this.#drainLatest(options.returnData, socket);
         continue;
       }
-      return item;
+      return this.#deliver(item);
     }
   }
 
@@ -189,7 +208,7 @@ export class Receiver {
       item = await this.#decode(parts, returnData, socket, lease);
       return item;
     } finally {
-      if (item === undefined || item.release === keep) lease?.release();
+      if (item === undefined || item.release === nothing) lease?.release();
     }
   }
 
@@ -276,7 +295,13 @@ export class Receiver {
     }
     this.#frames++;
     // A frame decoded from JPEG is memory of its own: the lease can go now.
-    return newItem(port, frame, message.message, message.frame ? lease : null);
+    return newItem(
+      port,
+      frame,
+      message.message,
+      message.frame ? lease : null,
+      (kept) => this.#keep(kept),
+    );
   }
 
   /** The answer to a message that carries no frame for the application. */
@@ -394,6 +419,25 @@ export class Receiver {
     if (this.#closed) return;
     this.#eventsReadAt = performance.now();
     this.#link.readEvents();
+  }
+
+  /**
+   * Hands an item to the application: the previous item of its server gives its memory back
+   * now, unless it was kept. Only items whose frame lies in libzmq's memory are tracked.
+   */
+  #deliver(item: NetGearItem): NetGearItem {
+    if (item.release === nothing) return item;
+    const key = String(item.port);
+    const previous = this.#current.get(key);
+    if (previous !== undefined && previous !== item) previous.release();
+    this.#current.set(key, item);
+    return item;
+  }
+
+  /** `item.keep()`: the item is no longer released when its server's next frame comes. */
+  #keep(item: NetGearItem): void {
+    const key = String(item.port);
+    if (this.#current.get(key) === item) this.#current.delete(key);
   }
 
   #takePending(): NetGearItem | undefined {

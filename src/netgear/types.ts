@@ -11,8 +11,8 @@ import type { Refusal } from "./secure.ts";
 
 /**
  * What a receiver's `recv()` gives: the frame, the sender's message and (multi-server) its
- * port. Disposable: with `zeroCopyReceive`, releasing the item gives the frame's memory back
- * to libzmq; otherwise releasing does nothing, so code can release items either way.
+ * port. A frame is a view of libzmq's memory, valid until `recv()` returns the next frame of the
+ * same server, unless you `keep()` it. Disposable: releasing gives the memory back at once.
  */
 export interface NetGearItem extends Disposable {
   /** The sending server's port, as it declared it (multi-server mode); `undefined` otherwise. */
@@ -22,8 +22,16 @@ export interface NetGearItem extends Disposable {
   /** The data sent with the frame; `null` when none. */
   readonly message: unknown;
   /**
-   * With `zeroCopyReceive`: gives the frame's memory back to libzmq, after which the frame's
-   * data reads as empty. Without it, does nothing. Safe to repeat.
+   * Keeps the frame past its server's next frame: it stays valid until {@link release} (or
+   * until the item is garbage-collected). For frames you hold longer, e.g. in a queue. Does
+   * nothing with `zeroCopyReceive: false` (every frame is yours for good) or when the frame
+   * is a copy anyway (JPEG-decoded, small, or past the lease budget).
+   */
+  keep(): void;
+  /**
+   * Gives the frame's memory back to libzmq now, after which the frame's data reads as empty
+   * (never as another frame, never as freed memory). Safe to repeat; a no-op where the frame
+   * is a copy.
    */
   release(): void;
 }
