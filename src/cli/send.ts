@@ -266,7 +266,8 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
         if (interrupt.interrupted) break;
         throw error;
       }
-      lost = server.stats.timeouts;
+      // Pattern 1: frames whose reply never came; pattern 2: frames sent while no client was there.
+      lost = server.stats.timeouts + (server.stats.dropped["no-receiver"] ?? 0);
       tally.add(settings.port, frame, message);
     }
   } finally {
