@@ -1458,10 +1458,18 @@ function drain(reader: Deno.PointerObject, msg: Uint8Array): void {
   while (zmq().zmq_msg_recv(msg, reader, DONTWAIT) >= 0) { /* discard */ }
 }
 
-/** Whether a failed call may simply be tried again: the socket was not ready, or a signal cut it short. */
+/**
+ * The failures libzmq's send and receive report (zmq_msg_send(3), zmq_msg_recv(3), besides
+ * EAGAIN and EINTR). errno is read by a second call, after the failed one: where it holds
+ * anything else, something on this thread changed it in between (seen: ENOENT, in a busy
+ * benchmark), and the call is treated as "not ready yet" and tried again, never as a failure.
+ */
+const SOCKET_FAILURES = new Set(["ENOTSUP", "EFSM", "ETERM", "ENOTSOCK", "EFAULT", "EHOSTUNREACH"]);
+
+/** Whether a failed send or receive may simply be tried again: the socket was not ready, or a
+ * signal cut the call short (or errno no longer tells, see {@link SOCKET_FAILURES}). */
 function isTransient(errno: number): boolean {
-  const code = errorCode(errno);
-  return code === "EAGAIN" || code === "EINTR";
+  return !SOCKET_FAILURES.has(errorCode(errno));
 }
 
 /** Runs a libzmq call again while a signal interrupts it (a bounded number of times). */
