@@ -11,17 +11,7 @@ import {
 } from "../src/capture/mod.ts";
 import { Reconnector, reconnectSettings } from "../src/capture/_reconnect.ts";
 import { delay, freePort, freePorts, within } from "./_endpoints.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const CLI = new URL("cli.ts", ROOT).pathname;
-const CONFIG = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))) as {
-  tasks: Record<string, string>;
-};
-/** The permissions of `deno task netgear`. */
-const PERMISSIONS = (() => {
-  const words = CONFIG.tasks.netgear.split(/\s+/);
-  return words.slice(2, words.indexOf("cli.ts"));
-})();
+import { Cli } from "./_cli.ts";
 
 const ignore = Deno.build.os === "windows";
 
@@ -316,67 +306,6 @@ Deno.test("bad reconnect options are refused before ffmpeg starts", async () => 
     TypeError,
   );
 });
-
-/** A `cli.ts` subprocess whose stderr is collected as it comes. */
-class Cli {
-  stdout = "";
-  stderr = "";
-  readonly #child: Deno.ChildProcess;
-  readonly #done: Promise<number>;
-  #ended = false;
-
-  constructor(args: string[]) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMISSIONS, CLI, ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const collect = async (
-      stream: ReadableStream<Uint8Array<ArrayBuffer>>,
-      key: "stdout" | "stderr",
-    ) => {
-      for await (const text of stream.pipeThrough(new TextDecoderStream())) this[key] += text;
-    };
-    this.#done = Promise.all([
-      this.#child.status,
-      collect(this.#child.stdout, "stdout"),
-      collect(this.#child.stderr, "stderr"),
-    ]).then(([status]) => status.code).finally(() => this.#ended = true);
-  }
-
-  /** Waits until stderr matches `pattern`; fails if the process ends first. */
-  async waitFor(pattern: RegExp, ms = 30_000): Promise<void> {
-    await until(() => pattern.test(this.stderr) || this.#ended, ms, `stderr matching ${pattern}`)
-      .catch((error) => {
-        throw new Error(`${error.message}; stderr:\n${this.stderr}`);
-      });
-    if (!pattern.test(this.stderr)) {
-      assert.fail(`exited before ${pattern}; stderr:\n${this.stderr}`);
-    }
-  }
-
-  kill(signal: Deno.Signal): void {
-    if (!this.#ended) this.#child.kill(signal);
-  }
-
-  /** Waits for the exit; a process still running after `ms` is killed and the test fails. */
-  async finish(ms = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const code = await within(this.#done, ms, "netgear to exit");
-      return { code, stdout: this.stdout, stderr: this.stderr };
-    } catch (error) {
-      this.kill("SIGKILL");
-      await this.#done.catch(() => {});
-      throw new Error(`${(error as Error).message}\nstderr:\n${this.stderr}`);
-    }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.kill("SIGKILL");
-    await this.#done.catch(() => {});
-  }
-}
 
 /** Frames `recv` counted for `port`, from its latest plain status line. */
 function framesSeen(recv: Cli, port: number): number {

@@ -2,27 +2,15 @@
 // permissions of `deno task netgear`, real libzmq sockets on loopback, real ffmpeg.
 
 import assert from "node:assert/strict";
-import { delay, freePort, freePorts, within } from "./_endpoints.ts";
+import { freePort, freePorts, within } from "./_endpoints.ts";
+import { CLI, Cli, PERMISSIONS, runCli, taskFlags } from "./_cli.ts";
 import { StatusLine } from "../src/cli/status.ts";
 import { VERSION } from "../src/cli/version.ts";
 
 const ROOT = new URL("../", import.meta.url);
-const CLI = new URL("cli.ts", ROOT).pathname;
 const CONFIG = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))) as {
   version: string;
-  tasks: Record<string, string>;
 };
-
-/** The flags of a deno.json task `deno <subcommand> <flags…> [--output X] cli.ts`. */
-function taskFlags(task: string): string[] {
-  const words = CONFIG.tasks[task].split(/\s+/);
-  const flags = words.slice(2, words.indexOf("cli.ts"));
-  const output = flags.indexOf("--output");
-  if (output >= 0) flags.splice(output, 2);
-  return flags;
-}
-
-const PERMISSIONS = taskFlags("netgear");
 
 /** What `deno task compile` gave: a binary, a failure, or why it cannot run here. */
 type CompileOutcome =
@@ -57,70 +45,6 @@ async function tryCompile(): Promise<CompileOutcome> {
 
 const COMPILED = await tryCompile();
 if ("skip" in COMPILED) console.log(`cli_test: ignoring the compile test: ${COMPILED.skip}`);
-
-/** A `cli.ts` subprocess; its stdout and stderr are collected as they come. */
-class Cli {
-  stdout = "";
-  stderr = "";
-  readonly #child: Deno.ChildProcess;
-  readonly #done: Promise<number>;
-
-  constructor(args: string[], options: { runArgs?: string[]; script?: string } = {}) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMISSIONS, ...(options.runArgs ?? []), options.script ?? CLI, ...args],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const collect = async (
-      stream: ReadableStream<Uint8Array<ArrayBuffer>>,
-      key: "stdout" | "stderr",
-    ) => {
-      for await (const text of stream.pipeThrough(new TextDecoderStream())) this[key] += text;
-    };
-    const reading = Promise.all([
-      collect(this.#child.stdout, "stdout"),
-      collect(this.#child.stderr, "stderr"),
-    ]);
-    this.#done = Promise.all([this.#child.status, reading]).then(([status]) => status.code);
-  }
-
-  /** Waits until stderr matches `pattern` (or the process ends, which fails). */
-  async waitFor(pattern: RegExp, ms = 30_000): Promise<void> {
-    let ended = false;
-    void this.#done.then(() => ended = true, () => ended = true);
-    await within(
-      (async () => {
-        while (!pattern.test(this.stderr)) {
-          if (ended) throw new Error(`exited before ${pattern}; stderr:\n${this.stderr}`);
-          await delay(50);
-        }
-      })(),
-      ms,
-      `waiting for ${pattern} (stderr so far:\n${this.stderr})`,
-    );
-  }
-
-  kill(signal: Deno.Signal): void {
-    this.#child.kill(signal);
-  }
-
-  /** Waits for the exit; a process still running after `ms` is killed and the test fails. */
-  async finish(ms = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const code = await within(this.#done, ms, "netgear to exit");
-      return { code, stdout: this.stdout, stderr: this.stderr };
-    } catch (error) {
-      this.#child.kill("SIGKILL");
-      await this.#done.catch(() => {});
-      throw new Error(`${(error as Error).message}\nstderr:\n${this.stderr}`);
-    }
-  }
-}
-
-function runCli(args: string[], ms?: number) {
-  return new Cli(args).finish(ms);
-}
 
 /** One server of `recv --json`'s summary. */
 interface ServerSummary {
