@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type Image, importImagescript } from "../src/_deps/imagescript.ts";
 import { createFrame, type Frame } from "../src/frame.ts";
 import {
   buildMontages,
@@ -18,8 +19,8 @@ const canLoadImagescript = await granted({ name: "ffi" }) &&
   await granted({ name: "read" });
 const needsImagescript = { ignore: !canLoadImagescript };
 
-async function decode(bytes: Uint8Array): Promise<import("imagescript").Image> {
-  const { Image } = await import("imagescript");
+async function decode(bytes: Uint8Array): Promise<Image> {
+  const { Image } = await importImagescript();
   return await Image.decode(bytes);
 }
 

@@ -2,7 +2,7 @@
 // malformed msgpack.
 
 import assert from "node:assert/strict";
-import { decode as rawDecode, encode as rawEncode, ExtData } from "@msgpack/msgpack";
+import { decode as rawDecode, encode as rawEncode, ExtData } from "../src/_deps/msgpack.ts";
 import { ProtocolError } from "../src/errors.ts";
 import type { Frame } from "../src/frame.ts";
 import {

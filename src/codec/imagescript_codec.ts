@@ -4,6 +4,7 @@
  * @module
  */
 
+import { importImagescriptJpeg } from "../_deps/imagescript.ts";
 import type { Frame } from "../frame.ts";
 import {
   checkDecodedSize,
@@ -95,10 +96,7 @@ export class ImageScriptCodec implements JpegCodec {
    */
   static async create(): Promise<ImageScriptCodec> {
     try {
-      const [native, wasm] = await Promise.all([
-        import("imagescript/codecs/node/index.js"),
-        import("imagescript/wasm/node/jpeg.js"),
-      ]);
+      const [native, wasm] = await importImagescriptJpeg();
       const encoder = (native.default as { jpeg: NativeJpegEncoder }).jpeg;
       const decoder = await (wasm.default as { init(): Promise<WasmJpegDecoder> }).init();
       return new ImageScriptCodec(token, encoder, decoder);

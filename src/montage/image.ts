@@ -8,17 +8,16 @@
  * @module
  */
 
-import type { Image } from "imagescript";
+import { type Image, type ImageScript, importImagescript } from "../_deps/imagescript.ts";
 import type { Frame } from "../frame.ts";
 import type { ChannelOrder } from "./color.ts";
 import { checkOrder, colorIndexes, layoutOf, luma } from "./_layout.ts";
 
-type ImageScript = typeof import("imagescript");
 let imagescript: Promise<ImageScript> | undefined;
 
 /** Loads imagescript once, explaining the permissions it needs when that fails. */
 function loadImagescript(): Promise<ImageScript> {
-  imagescript ??= import("imagescript").catch((cause: unknown) => {
+  imagescript ??= importImagescript().catch((cause: unknown) => {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new Error(
       `Cannot load "imagescript" for image conversion and encoding (${reason}): ` +
@@ -129,7 +128,7 @@ export async function frameToImage(
  *
  * @example Decode a PNG snapshot into a BGR frame
  * ```ts
- * import { Image } from "imagescript";
+ * import { Image } from "npm:imagescript@1.3.1";
  * import { imageToFrame } from "./image.ts";
  *
  * const image = new Image(4, 2).fill(0xff0000ff); // opaque red, as 0xRRGGBBAA

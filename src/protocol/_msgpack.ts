@@ -5,7 +5,7 @@
 // integers at or beyond 2^32 become float64; the decoder also runs with `useBigInt64`, so every
 // int64/uint64 on the wire comes back as a bigint. Our own values therefore round-trip exactly.
 
-import { Decoder, Encoder, ExtData, ExtensionCodec } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtData, ExtensionCodec } from "../_deps/msgpack.ts";
 import { preview } from "./_preview.ts";
 import { MAX_HEADER_DEPTH } from "./header_format.ts";
 import { TYPED_ARRAY_EXTENSION_TYPE, TYPED_ARRAY_KIND_CODES } from "./msgpack_extension.ts";

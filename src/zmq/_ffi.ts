@@ -1,5 +1,7 @@
 // The only file that calls Deno.dlopen for libzmq: finds the library and declares its symbols.
 
+import { ZEROMQ_PACKAGE } from "../_deps/zeromq.ts";
+
 /** The libzmq C API this project uses, each parameter commented with its C type. */
 const SYMBOLS = {
   zmq_version: {
@@ -96,7 +98,7 @@ export interface LibzmqInfo {
 export const LIBZMQ_ENV = "NETGEAR_LIBZMQ";
 
 /** The npm package whose native addon carries a copy of libzmq, pinned. */
-export const BUNDLED_PACKAGE = "npm:zeromq@6.8.0";
+export const BUNDLED_PACKAGE: string = ZEROMQ_PACKAGE;
 
 const SYSTEM_NAMES: Record<string, string[]> = {
   linux: ["libzmq.so.5", "libzmq.so"],
