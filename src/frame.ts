@@ -34,6 +34,11 @@ export interface Frame {
   readonly dtype: DType;
   /** Exactly `product(shape) * itemSize(dtype)` bytes, C order, little-endian. */
   readonly data: Uint8Array;
+  /**
+   * When the frame was captured, in milliseconds since the Unix epoch (`Date.now()`), where its
+   * source knows it (the capture sources set it). A NetGear sender sends it with the frame.
+   */
+  readonly captureTime?: number;
 }
 
 /** Largest item count a frame may declare (2^31 - 1 items), a guard against absurd shapes. */

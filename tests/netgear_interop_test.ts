@@ -236,6 +236,11 @@ async function ourServersToPythonClient(pattern: 1 | 2): Promise<void> {
         assert.deepEqual(f.message, { cam: `D${s}`, n: i });
         assert.equal(f.dtype, "uint8");
         assert.deepEqual(f.shape, SHAPE);
+        // Our capture_time key went over the wire, and the Python client, reading only the keys
+        // it knows (as vidgear does), took the frame all the same.
+        const header = JSON.parse(String(f.header));
+        assert.equal(typeof header.capture_time, "number", "capture_time in the header");
+        assert.ok(Math.abs(header.capture_time * 1000 - Date.now()) < 60_000);
       }
     }
     const done = eventsOf(result, "done")[0];

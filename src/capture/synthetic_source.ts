@@ -162,9 +162,10 @@ export class SyntheticSource implements FrameSource {
       }
       if (this.#realtime) await this.#waitForSlot();
       if (this.#state.ended) return null;
+      const captureTime = Date.now(); // its time slot, as a camera's shutter
       const frame = this.render(this.#index++);
       this.#state.meter.tick();
-      return frame;
+      return { ...frame, captureTime };
     });
   }
 

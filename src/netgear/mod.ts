@@ -8,6 +8,7 @@
 export { NetGear } from "./netgear.ts";
 export type {
   ClientReply,
+  FrameAge,
   GoneReason,
   NetGearInit,
   NetGearItem,

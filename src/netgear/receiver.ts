@@ -34,18 +34,28 @@ function newItem(
   port: Port | undefined,
   frame: Frame,
   message: unknown,
+  captureTime: number | undefined,
   lease: LeasedMessage | null,
   onKeep: (item: NetGearItem) => void,
 ): NetGearItem {
   // Own properties, not a class: `{ ...item }` keeps release() (the tests' receivers do it).
   if (!lease) {
-    return { port, frame, message, release: nothing, keep: nothing, [Symbol.dispose]: nothing };
+    return {
+      port,
+      frame,
+      message,
+      captureTime,
+      release: nothing,
+      keep: nothing,
+      [Symbol.dispose]: nothing,
+    };
   }
   const release = () => lease.release();
   const item: NetGearItem = {
     port,
     frame,
     message,
+    captureTime,
     release,
     keep: () => onKeep(item),
     [Symbol.dispose]: release,
@@ -299,6 +309,7 @@ export class Receiver {
       port,
       frame,
       message.message,
+      message.captureTime,
       message.frame ? lease : null,
       (kept) => this.#keep(kept),
     );
@@ -426,6 +437,9 @@ export class Receiver {
    * now, unless it was kept. Only items whose frame lies in libzmq's memory are tracked.
    */
   #deliver(item: NetGearItem): NetGearItem {
+    if (item.captureTime !== undefined && item.port !== undefined) {
+      this.#roster?.delivered(item.port, item.captureTime);
+    }
     if (item.release === nothing) return item;
     const key = String(item.port);
     const previous = this.#current.get(key);

@@ -20,6 +20,7 @@ import type { MonitorEventRecord } from "../zmq/mod.ts";
 import { MonitorEvent } from "../zmq/mod.ts";
 import { type Port, portKey } from "./options.ts";
 import { FrameRate } from "../frame_rate.ts";
+import { FrameAgeWindow } from "./_frame_age.ts";
 import type { GoneReason, ServerEvent, ServerInfo } from "./types.ts";
 
 /** What the roster needs from its receiver. */
@@ -46,6 +47,8 @@ interface Entry {
   lastMessage: unknown;
   lastSeen: number;
   rate: FrameRate;
+  /** Ages of its frames as the application got them (from their capture times). */
+  ages: FrameAgeWindow;
   /** The file descriptors of the connections open on this server's port. */
   connections: Set<number>;
   /** When its last connection ended (ms); 0 while one is open or none ended yet. */
@@ -81,6 +84,7 @@ export class ServerRoster {
         lastMessage: null,
         lastSeen: this.#startedAt,
         rate: new FrameRate(),
+        ages: new FrameAgeWindow(),
         connections: new Set(),
         lostAt: 0,
       });
@@ -90,6 +94,7 @@ export class ServerRoster {
   /** Every listed server, as the receiver sees it now. */
   get servers(): ServerInfo[] {
     const now = performance.now();
+    const wallNow = this.#now();
     return [...this.#entries.values()].map((e) => ({
       port: e.port,
       state: e.state,
@@ -102,6 +107,7 @@ export class ServerRoster {
       lastSeen: e.lastSeen,
       fps: e.rate.recent(now),
       averageFps: e.rate.average,
+      ...optional("frameAge", e.ages.summary(wallNow)),
     }));
   }
 
@@ -143,6 +149,17 @@ export class ServerRoster {
     entry.bytes += bytes;
     entry.lastMessage = message;
     if (peerAddress) entry.peerAddress = peerAddress;
+  }
+
+  /**
+   * A frame of a listed server that its sender stamped with `captureTime` (ms since the Unix
+   * epoch) reached the application now.
+   */
+  delivered(port: Port, captureTime: number): void {
+    const entry = this.#entries.get(portKey(port));
+    if (!entry) return;
+    const now = this.#now();
+    entry.ages.add(now, now - captureTime);
   }
 
   /** A listed server sent its terminate: it is gone. */
@@ -240,6 +257,11 @@ export class ServerRoster {
     this.#options.log(`server ${entry.port} left (${reason})`);
     this.#options.onEvent?.({ type: "leave", port: entry.port, reason });
   }
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (for optional fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** A log function that logs nothing: the roster then skips its reminders' deadlines. */

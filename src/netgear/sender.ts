@@ -88,6 +88,7 @@ export class Sender {
         pattern: o.pattern,
         port: o.multiserverMode ? o.ports[0] : undefined,
         headerFormat: o.headerFormat,
+        captureTime: options.captureTime ?? frame.captureTime ?? Date.now(),
       });
       if (o.pattern === 2) {
         await this.#publish(parts, options.signal);

@@ -22,6 +22,13 @@ export interface NetGearItem extends Disposable {
   /** The data sent with the frame; `null` when none. */
   readonly message: unknown;
   /**
+   * When the server says it captured the frame, in milliseconds since the Unix epoch (its
+   * `Date.now()` clock); undefined when its header has no `capture_time` (vidgear servers).
+   * `Date.now() - captureTime` is the frame's age only where both hosts' clocks are
+   * synchronized (e.g. by NTP).
+   */
+  readonly captureTime: number | undefined;
+  /**
    * Keeps the frame past its server's next frame: it stays valid until {@link release} (or
    * until the item is garbage-collected). For frames you hold longer, e.g. in a queue. Does
    * nothing with `zeroCopyReceive: false` (every frame is yours for good) or when the frame
@@ -52,6 +59,13 @@ export interface RecvOptions {
 export interface SendOptions {
   /** Data to send with the frame (any JSON value; more with `headerFormat: "msgpack"`). */
   message?: unknown;
+  /**
+   * When the frame was captured, in milliseconds since the Unix epoch (`Date.now()`), sent in
+   * the header's `capture_time` key (ours; vidgear receivers ignore it) so that receivers can
+   * tell the frame's age.
+   * @default {the frame's own `captureTime` (frame sources set it), else the time of the call}
+   */
+  captureTime?: number;
   /** Cancels the wait for room or for the reply. */
   signal?: AbortSignal;
 }
@@ -95,6 +109,24 @@ export interface ServerInfo {
   readonly fps: number;
   /** Its average frame rate from its first frame to its last. */
   readonly averageFps: number;
+  /**
+   * How old its frames were when `recv()` handed them to the application, over the last 2 s:
+   * the receiver's clock less the capture time the server sent (its `capture_time` header key).
+   * Meaningful only where the server's and the receiver's clocks are synchronized (e.g. by
+   * NTP); a clock off by a second shifts every age by that second. Undefined while no frame
+   * of the last 2 s carried a capture time (vidgear servers send none).
+   */
+  readonly frameAge?: FrameAge;
+}
+
+/** Frame ages over a recent window, in milliseconds (see {@link ServerInfo.frameAge}). */
+export interface FrameAge {
+  /** The median age. */
+  readonly p50: number;
+  /** The 99th-percentile age. */
+  readonly p99: number;
+  /** How many frames the figures are taken over. */
+  readonly frames: number;
 }
 
 /** A server joining or leaving a multi-server receiver. */

@@ -29,6 +29,12 @@ export interface FrameMessageHeader {
   readonly pattern?: Pattern;
   /** The header's encoding: answer in the same one. */
   readonly format: HeaderFormat;
+  /**
+   * When the sender says the frame was captured (its `capture_time` key, a key of ours), in
+   * milliseconds since the Unix epoch; undefined when the header has none, or not a finite
+   * number (a peer's odd value is ignored, not refused: the key is optional).
+   */
+  readonly captureTime?: number;
 }
 
 /**
@@ -137,6 +143,7 @@ export function decodeMessage(parts: readonly Uint8Array[]): NetGearMessage {
   const compression = readCompression(header.compression, what);
   const message = Object.hasOwn(header, "message") ? header.message : null;
   const pattern = readPattern(header.pattern);
+  const captureSeconds = header.capture_time;
   const payload = parts[1];
   const base: FrameMessageHeader = {
     kind: "frame",
@@ -144,6 +151,9 @@ export function decodeMessage(parts: readonly Uint8Array[]): NetGearMessage {
     message,
     ...(pattern === undefined ? {} : { pattern }),
     format,
+    ...(typeof captureSeconds === "number" && Number.isFinite(captureSeconds)
+      ? { captureTime: captureSeconds * 1000 }
+      : {}),
   };
   if (compression !== false) {
     return { ...base, jpeg: { bytes: payload, settings: compression } };

@@ -42,6 +42,12 @@ export interface FrameMessageOptions {
    * @default {"json"}
    */
   readonly headerFormat?: HeaderFormat;
+  /**
+   * When the frame was captured, in milliseconds since the Unix epoch (`Date.now()`'s clock).
+   * Written as the last header key, `capture_time`, in seconds (Python's `time.time()`); a key of
+   * ours, which vidgear peers ignore. Left out when undefined.
+   */
+  readonly captureTime?: number;
 }
 
 const JSON_HINT =
@@ -51,7 +57,8 @@ const JSON_HINT =
  * Encodes a frame message: part 1 is the header, part 2 is the payload.
  *
  * The JSON header has vidgear's key order: `port` (only when given), `terminate_flag`,
- * `compression`, `message`, `pattern`, `dtype`, `shape`. With a JPEG payload `dtype` and `shape`
+ * `compression`, `message`, `pattern`, `dtype`, `shape`, then ours, `capture_time` (only when
+ * given). With a JPEG payload `dtype` and `shape`
  * are `""`. Part 2 is `frame.data` (or `jpeg.bytes`) itself, not a copy.
  *
  * @param options The payload (`frame` or `jpeg`) and the header settings.
@@ -83,12 +90,17 @@ const JSON_HINT =
  */
 export function encodeFrameMessage(options: FramePayload & FrameMessageOptions): Uint8Array[] {
   const what = "the frame message";
-  const { message = null, pattern = 0, port, headerFormat = "json" } = options;
+  const { message = null, pattern = 0, port, headerFormat = "json", captureTime } = options;
   const fields = payloadFields(options.frame, options.jpeg, what);
   if (pattern !== 0 && pattern !== 1 && pattern !== 2) {
     throw new RangeError(`Cannot encode ${what}: pattern ${preview(pattern)} is not 0, 1 or 2`);
   }
   checkPort(port, what);
+  if (captureTime !== undefined && !Number.isFinite(captureTime)) {
+    throw new RangeError(
+      `Cannot encode ${what}: captureTime ${preview(captureTime)} is not a finite number`,
+    );
+  }
   if (checkFormat(headerFormat, what) === "msgpack") {
     const header: Record<string, unknown> = {};
     if (port !== undefined) header.port = port;
@@ -98,11 +110,14 @@ export function encodeFrameMessage(options: FramePayload & FrameMessageOptions):
     header.pattern = String(pattern);
     header.dtype = fields.dtype;
     header.shape = fields.shape;
+    if (captureTime !== undefined) header.capture_time = captureTime / 1000;
     return [encodeMsgpack(header, what), fields.payload];
   }
   const json = (port === undefined ? "{" : `{"port":${JSON.stringify(port)},`) +
     `"terminate_flag":false,"compression":${compressionJson(fields.compression)},"message":${
       stringifyJson(message, "the message", JSON_HINT)
-    },"pattern":"${pattern}","dtype":"${fields.dtype}","shape":${shapeJson(fields.shape)}}`;
+    },"pattern":"${pattern}","dtype":"${fields.dtype}","shape":${shapeJson(fields.shape)}${
+      captureTime === undefined ? "" : `,"capture_time":${captureTime / 1000}`
+    }}`;
   return [utf8Encoder.encode(json), fields.payload];
 }
