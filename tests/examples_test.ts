@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { delay, freePort, within } from "./_endpoints.ts";
+import { jpegCodec } from "../src/codec/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
@@ -41,15 +42,16 @@ class ExampleProcess {
 
   /**
    * Starts `task`'s script with `args` and `--json`, with the task's permissions less
-   * `withoutFlag` when given.
+   * `withoutFlag` when given, and `env` added to the environment.
    */
-  constructor(task: string, args: string[], withoutFlag?: string) {
+  constructor(task: string, args: string[], withoutFlag?: string, env?: Record<string, string>) {
     this.task = task;
     const { flags, script } = taskCommand(task);
     this.ready = new Promise((resolve) => this.#markReady = resolve);
     this.#child = new Deno.Command(Deno.execPath(), {
       args: ["run", ...flags.filter((flag) => flag !== withoutFlag), script, ...args, "--json"],
       cwd: ROOT, // the tasks' relative permissions (--allow-write=out) are from the root
+      env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -370,6 +372,61 @@ Deno.test("the client's live view shows a server's frames with its message, and 
     assert.equal(clientEnd.code, 0, clientEnd.stderr);
     assert.ok(clientEnd.stderr.includes(`Live view: ${url}`), clientEnd.stderr);
     await assert.rejects(fetch(url), TypeError, "the live view closes with the client");
+  } finally {
+    for (const process of processes) process.kill();
+    await Promise.allSettled(processes.map((p) => p.finished()));
+    await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
+  }
+});
+
+/** The luma component's sampling factors in a baseline JPEG's frame header: 0x11 for 4:4:4. */
+function lumaSampling(jpeg: Uint8Array): number {
+  for (let i = 2; i + 9 < jpeg.length;) {
+    assert.equal(jpeg[i], 0xff, `no JPEG marker at byte ${i}`);
+    const marker = jpeg[i + 1];
+    if (marker === 0xc0) return jpeg[i + 11]; // SOF0: length, precision, h, w, n, then Y's id
+    i += 2 + ((jpeg[i + 2] << 8) | jpeg[i + 3]);
+  }
+  throw new Error("no baseline frame header (SOF0) in the JPEG");
+}
+
+Deno.test("without libturbojpeg, a client starts under its task's permissions and its live view encodes JPEG", async () => {
+  // NETGEAR_LIBTURBOJPEG naming no file stands for a machine without libturbojpeg0: the codec
+  // falls back to imagescript, whose wasm decoder must load without --allow-read.
+  const ports = twoPorts();
+  const viewPort = freePort();
+  const out = `out/test-examples-imagescript-${crypto.randomUUID()}`;
+  const client = new ExampleProcess(
+    "example:c:client",
+    [...["--ports", ports.join(","), "--out", out, "--liveness", String(SCENARIO_MS / 1000 * 3)]]
+      .concat(["--view-port", String(viewPort)]),
+    undefined,
+    { NETGEAR_LIBTURBOJPEG: "/nonexistent/libturbojpeg.so.0" },
+  );
+  const server = new ExampleProcess("example:c:server1", [
+    ...["--port", String(ports[0]), "--source", "synthetic", "--frames", "100000", ...SIZE],
+  ]);
+  const processes = [client, server];
+  try {
+    await within(client.started(), SCENARIO_MS, "client start");
+    const url = client.readyRecord<ClientReady>().view!;
+    await within(server.started(), SCENARIO_MS, "server start");
+    await viewStateWhen(url, (state) => state.tiles.some((t) => t.frames >= 2), "a frame");
+    const tile = await fetch(new URL(`tiles/${ports[0]}.jpg`, url));
+    assert.equal(tile.status, 200);
+    const jpeg = new Uint8Array(await tile.arrayBuffer());
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+    // imagescript writes 4:4:4; libjpeg-turbo would have written the viewer's 4:2:2 (0x21).
+    assert.equal(lumaSampling(jpeg), 0x11);
+    using codec = await jpegCodec({ prefer: "imagescript" });
+    assert.deepEqual(codec.decode(jpeg).shape, [120, 160, 3]);
+
+    server.interrupt();
+    client.interrupt();
+    for (const process of processes) {
+      const { code, stderr } = await within(process.finished(), SCENARIO_MS, process.task);
+      assert.equal(code, 0, `${process.task}:\n${stderr}`);
+    }
   } finally {
     for (const process of processes) process.kill();
     await Promise.allSettled(processes.map((p) => p.finished()));

@@ -16,10 +16,14 @@ export function importImagescript(): Promise<ImageScript> {
   return import("npm:imagescript@1.3.1");
 }
 
-/** Loads imagescript's native codec addon (its JPEG encoder) and its wasm JPEG decoder. */
-export function importImagescriptJpeg(): Promise<[{ default: unknown }, { default: unknown }]> {
-  return Promise.all([
+/**
+ * Loads imagescript's native codec addon (its JPEG encoder) and its wasm JPEG decoder, compiled
+ * but not instantiated. Neither needs --allow-read: both come through the module graph.
+ */
+export async function importImagescriptJpeg(): Promise<[{ default: unknown }, WebAssembly.Module]> {
+  const [native, wasm] = await Promise.all([
     import("npm:imagescript@1.3.1/codecs/node/index.js"),
-    import("npm:imagescript@1.3.1/wasm/node/jpeg.js"),
+    import("./imagescript_jpeg_wasm.js"),
   ]);
+  return [native, wasm.default];
 }

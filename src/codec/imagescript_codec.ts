@@ -23,7 +23,7 @@ interface NativeJpegEncoder {
   encode(rgba: Uint8Array, options: { width: number; height: number; quality: number }): Uint8Array;
 }
 
-/** imagescript's WebAssembly JPEG decoder (`wasm/node/jpeg.js`). */
+/** imagescript's WebAssembly JPEG decoder, as {@linkcode wasmDecoder} wraps it. */
 interface WasmJpegDecoder {
   decode(jpeg: Uint8Array): {
     width: number;
@@ -41,8 +41,8 @@ const DECODED_RGB = 1;
 const token = Symbol("ImageScriptCodec");
 
 /**
- * JPEG through imagescript 1.3.1, for when libjpeg-turbo is missing. It needs
- * `--allow-ffi --allow-read --allow-env`: imagescript's encoder is a native Node-API addon.
+ * JPEG through imagescript 1.3.1, for when libjpeg-turbo is missing. It needs `--allow-ffi`
+ * (imagescript's encoder is a native Node-API addon) and no other permission.
  *
  * It differs from libjpeg-turbo (and so from simplejpeg) in what it writes, not in what it
  * accepts or returns:
@@ -98,12 +98,11 @@ export class ImageScriptCodec implements JpegCodec {
     try {
       const [native, wasm] = await importImagescriptJpeg();
       const encoder = (native.default as { jpeg: NativeJpegEncoder }).jpeg;
-      const decoder = await (wasm.default as { init(): Promise<WasmJpegDecoder> }).init();
-      return new ImageScriptCodec(token, encoder, decoder);
+      return new ImageScriptCodec(token, encoder, wasmDecoder(wasm));
     } catch (error) {
       throw new JpegLibraryError(
         `Cannot load the imagescript JPEG codec: ${(error as Error).message}; run with ` +
-          `--allow-ffi --allow-read --allow-env (its encoder is a native addon)`,
+          `--allow-ffi (its encoder is a native addon)`,
         [],
         { cause: error },
       );
@@ -212,6 +211,53 @@ export class ImageScriptCodec implements JpegCodec {
     }
     return this.#decoder;
   }
+}
+
+/** The exports of imagescript 1.3.1's `wasm/any/jpeg.wasm` that its decoder uses. */
+interface JpegWasmExports {
+  memory: WebAssembly.Memory;
+  /** Bytes in the last buffer the module returned. */
+  wlen(): number;
+  walloc(size: number): number;
+  wfree(pointer: number, size: number): void;
+  /** Decodes the JPEG at `input`; 0 when it fails, 1 when it cannot scale (not used here). */
+  decode(input: number, size: number, width: number, height: number): number;
+  decode_width(decoded: number): number;
+  decode_height(decoded: number): number;
+  decode_format(decoded: number): number;
+  decode_buffer(decoded: number): number;
+  decode_free(decoded: number): void;
+}
+
+/**
+ * A decoder on a fresh instance of imagescript's wasm JPEG module, called as its own glue
+ * (`wasm/node/jpeg.js`) calls it. That glue is not used because it reads the `.wasm` file from
+ * Deno's npm cache, which would need `--allow-read` there; the module comes through the module
+ * graph instead (`src/_deps/imagescript_jpeg_wasm.js`).
+ */
+function wasmDecoder(module: WebAssembly.Module): WasmJpegDecoder {
+  const wasm = new WebAssembly.Instance(module).exports as unknown as JpegWasmExports;
+  return {
+    decode(jpeg) {
+      // The module takes ownership of the input allocation, as in imagescript's glue.
+      const input = wasm.walloc(jpeg.byteLength);
+      new Uint8Array(wasm.memory.buffer, input, jpeg.byteLength).set(jpeg);
+      const decoded = wasm.decode(input, jpeg.byteLength, 0, 0);
+      if (decoded === 0) throw new Error("jpg: failed to decode");
+      if (decoded === 1) throw new Error("jpg: failed to scale decoder");
+      try {
+        const pixels = wasm.decode_buffer(decoded);
+        return {
+          width: wasm.decode_width(decoded),
+          height: wasm.decode_height(decoded),
+          format: wasm.decode_format(decoded),
+          buffer: new Uint8Array(wasm.memory.buffer, pixels, wasm.wlen()).slice(),
+        };
+      } finally {
+        wasm.decode_free(decoded);
+      }
+    },
+  };
 }
 
 /** Reorders `pixels` pixels of `colorspace` into RGBA, the encoder's only input. */

@@ -34,8 +34,8 @@ export interface JpegCodecOptions {
  * loaded (the engine simplejpeg uses), else imagescript. `codec.name` tells which one was
  * chosen. Both decode each other's output.
  *
- * Needs `--allow-ffi` (libturbojpeg, or imagescript's native encoder), `--allow-read`, and
- * `--allow-env` (the library path variable; imagescript reads its settings).
+ * Needs `--allow-ffi` (libturbojpeg, or imagescript's native encoder); with
+ * `--allow-env=NETGEAR_LIBTURBOJPEG`, that variable can name the libturbojpeg file.
  *
  * @param options Which codec, and where libturbojpeg is.
  * @returns A codec; close it or declare it with `using`.

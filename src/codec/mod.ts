@@ -9,7 +9,7 @@
  * {@linkcode ImageScriptCodec} (the fallback). {@linkcode jpegCodec} picks the first that
  * loads and reports it in `name`.
  *
- * Run with `--allow-ffi --allow-read --allow-env`.
+ * Run with `--allow-ffi` (and `--allow-env=NETGEAR_LIBTURBOJPEG` to name libturbojpeg's file).
  *
  * @example Encode a BGR frame as NetGear does, and decode it
  * ```ts
