@@ -1,6 +1,6 @@
 /**
  * How old a server's frames are when they reach the application: the median and 99th percentile
- * over a recent window.
+ * over its most recent frames.
  *
  * @module
  */
@@ -12,7 +12,7 @@ const WINDOW_MS = 2000;
 /** At most this many ages are kept (memory stays constant at any rate). */
 const CAPACITY = 512;
 
-/** The frame ages of one stream over the last 2 s (at most its last 512 frames). */
+/** The frame ages of one stream's most recent 2 s of frames (at most its last 512). */
 export class FrameAgeWindow {
   #at = new Float64Array(CAPACITY);
   #age = new Float64Array(CAPACITY);
@@ -27,14 +27,18 @@ export class FrameAgeWindow {
     this.#written++;
   }
 
-  /** The ages of the frames of the last 2 s before `now`, or undefined when there were none. */
-  summary(now: number): FrameAge | undefined {
+  /**
+   * The ages of the frames of the 2 s up to the newest one (a stream that stopped keeps its
+   * last figures), or undefined before the first.
+   */
+  summary(): FrameAge | undefined {
+    if (this.#written === 0) return undefined;
+    const newest = this.#at[(this.#written - 1) % CAPACITY];
     const ages: number[] = [];
     const count = Math.min(this.#written, CAPACITY);
     for (let i = 0; i < count; i++) {
-      if (now - this.#at[i] <= WINDOW_MS) ages.push(this.#age[i]);
+      if (newest - this.#at[i] <= WINDOW_MS) ages.push(this.#age[i]);
     }
-    if (ages.length === 0) return undefined;
     ages.sort((a, b) => a - b);
     const at = (q: number) => ages[Math.min(ages.length - 1, Math.ceil(q * ages.length) - 1)];
     return { p50: round(at(0.5)), p99: round(at(0.99)), frames: ages.length };

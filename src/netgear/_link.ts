@@ -110,12 +110,16 @@ export class Link {
     if (this.#codec) (await this.#codec.catch(() => undefined))?.close();
   }
 
-  /** Encodes an outgoing frame as JPEG, with the options' settings. */
-  async encodeJpeg(frame: Frame): Promise<JpegPayload> {
+  /** Encodes an outgoing frame as JPEG, with the options' settings (and `quality`, if given). */
+  async encodeJpeg(frame: Frame, quality?: number): Promise<JpegPayload> {
     const jpeg = this.options.jpeg!;
     const colorspace = frame.shape.length === 2 ? "GRAY" : jpeg.colorspace;
     const codec = await this.#jpegCodec();
-    const bytes = codec.encode(frame, { quality: jpeg.quality, colorspace, fastdct: jpeg.fastdct });
+    const bytes = codec.encode(frame, {
+      quality: quality ?? jpeg.quality,
+      colorspace,
+      fastdct: jpeg.fastdct,
+    });
     return { bytes, settings: { dct: jpeg.fastdct, ups: jpeg.fastupsample, colorspace } };
   }
 

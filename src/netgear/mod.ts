@@ -10,6 +10,7 @@ export type {
   ClientReply,
   FrameAge,
   GoneReason,
+  LiveRate,
   NetGearInit,
   NetGearItem,
   NetGearStats,

@@ -86,6 +86,21 @@ export interface NetGearOptions {
    */
   delivery?: DeliveryMode;
   /**
+   * Live mode, for cameras and viewers: keep the picture current on a slow link rather than
+   * deliver every frame. A receiver keeps only each server's newest frame (pattern 2 takes
+   * `delivery: "latest"`; patterns 0 and 1 have one frame in flight per server anyway). A
+   * sender JPEG-compresses its frames (`jpegCompression` defaults to true) and runs a rate
+   * control: while its link is congested it lowers the JPEG quality (from
+   * `jpegCompressionQuality` down to 30), then sends fewer frames (down to one in 4), and raises
+   * them again once the link keeps up; its choices are in `stats.live`. Congested means, in
+   * pattern 2, a receiver's queue is full (live mode keeps that queue short: 2 frames and a
+   * 256 KiB socket buffer, so a frame waits at most about that long on the link); in patterns 0
+   * and 1, a round trip took most of the time between two frames. Receivers see each frame's
+   * age in `servers` either way.
+   * @default {false}
+   */
+  live?: boolean;
+  /**
    * Tune the C allocator of the process for large frames (see `tuneMemory()`): on Linux with
    * glibc, frames reuse memory instead of faulting in fresh pages, which more than halves the
    * CPU time of moving a 640×480×3 frame. Process-wide; false leaves malloc alone.
@@ -177,6 +192,8 @@ export interface ResolvedOptions {
   waitTimeoutMs: number | undefined;
   /** Pattern-2 delivery. */
   delivery: DeliveryMode;
+  /** Live mode: latest-frame delivery (receiver), JPEG and rate control (sender). */
+  live: boolean;
   /** Whether the C allocator is tuned for large frames. */
   tuneMemory: boolean;
   /** Receiver: frames are views of libzmq's memory, valid until their server's next frame. */
@@ -252,6 +269,7 @@ const KEYS: Record<keyof NetGearOptions, Kind> = {
   livenessTimeout: "number",
   waitTimeout: "number",
   delivery: "special",
+  live: "boolean",
   tuneMemory: "boolean",
   zeroCopyReceive: "boolean",
   maxMessageSize: "number",
@@ -437,11 +455,18 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     );
   }
 
-  const delivery = given.delivery ?? "lossless";
+  const live = (given.live as boolean | undefined) ?? false;
+  const delivery = given.delivery ?? (live && receiveMode && pattern === 2 ? "latest" : "lossless");
   if (delivery !== "lossless" && delivery !== "latest") {
     throw new RangeError(
       `Cannot use delivery ${JSON.stringify(delivery)}: use "lossless" or "latest"`,
     );
+  }
+  if (live && delivery === "lossless" && given.delivery !== undefined) {
+    fail('Cannot use live mode with delivery "lossless": live keeps each server\'s newest frame');
+  }
+  if (live && given.jpegCompression === false) {
+    fail("Cannot use live mode with jpegCompression false: live sends JPEG; leave it out");
   }
   const secureMode = given.secureMode ?? 0;
   if (secureMode !== 0 && secureMode !== 1 && secureMode !== 2) {
@@ -486,7 +511,7 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     );
   }
 
-  const compression = given.jpegCompression ?? false;
+  const compression = given.jpegCompression ?? (live && !receiveMode);
   let colorspace: JpegColorspace | undefined;
   if (compression === true) colorspace = "BGR";
   else if (typeof compression === "string") {
@@ -527,6 +552,7 @@ export function resolveOptions(input: NetGearOptions | Record<string, unknown>):
     livenessTimeoutMs: livenessTimeout * 1000,
     waitTimeoutMs: waitTimeout === undefined ? undefined : waitTimeout * 1000,
     delivery,
+    live,
     tuneMemory: (given.tuneMemory as boolean | undefined) ?? true,
     zeroCopyReceive: (given.zeroCopyReceive as boolean | undefined) ?? receiveMode,
     maxMessageSize,

@@ -73,6 +73,10 @@ const SUB_QUEUE = 4;
 const SUB_QUEUE_LATEST = 2;
 /** Frames a pattern-2 sender queues per receiver before it waits. */
 const PUB_QUEUE = 16;
+/** Live mode: frames a pattern-2 sender queues per receiver before it finds the link congested. */
+const PUB_QUEUE_LIVE = 2;
+/** Live mode: the kernel's send buffer of a pattern-2 sender, in bytes (libzmq's `ZMQ_SNDBUF`). */
+const PUB_BUFFER_LIVE = 256 * 1024;
 
 /**
  * Sets a fresh NetGear socket's options for its pattern and role; call before it binds or
@@ -105,7 +109,9 @@ export function configureSocket(socket: Socket, options: ResolvedOptions): void 
       socket.subscribe("");
       break;
     case "XPUB":
-      socket.sendHighWaterMark = PUB_QUEUE;
+      socket.sendHighWaterMark = options.live ? PUB_QUEUE_LIVE : PUB_QUEUE;
+      // Live: a short queue, so that a frame never waits long behind others on a slow link.
+      if (options.live && options.protocol === "tcp") socket.sendBufferSize = PUB_BUFFER_LIVE;
       // Wait instead of dropping while a receiver's queue is full (lossless)...
       socket.xpubNoDrop = true;
       // ...but only for receivers that are connected: a receiver's queue ends with its

@@ -94,7 +94,6 @@ export class ServerRoster {
   /** Every listed server, as the receiver sees it now. */
   get servers(): ServerInfo[] {
     const now = performance.now();
-    const wallNow = this.#now();
     return [...this.#entries.values()].map((e) => ({
       port: e.port,
       state: e.state,
@@ -107,7 +106,7 @@ export class ServerRoster {
       lastSeen: e.lastSeen,
       fps: e.rate.recent(now),
       averageFps: e.rate.average,
-      ...optional("frameAge", e.ages.summary(wallNow)),
+      ...optional("frameAge", e.ages.summary()),
     }));
   }
 

@@ -20,12 +20,18 @@ import { endpointOf, type ResolvedOptions } from "./options.ts";
 import { PATTERNS } from "./patterns.ts";
 import { Link } from "./_link.ts";
 import { byeTopic, isFrame } from "./_wire.ts";
+import { LiveRateControl } from "./_live.ts";
 import type { ClientReply, NetGearInit, NetGearStats, SendOptions } from "./types.ts";
 
 /** Pattern 2: the longest the first frames wait for the receivers' subscriptions. */
 const SUBSCRIBE_WAIT_MS = 5000;
 /** Pattern 2: while a receiver's queue is full, how often the sender checks it is still there. */
 const PUBLISH_SLICE_MS = 100;
+/**
+ * Live mode, patterns 0 and 1: a round trip longer than this share of the time between two
+ * frames means the link, not the camera, sets the pace: congested.
+ */
+const ROUND_TRIP_SHARE = 0.8;
 
 /** A NetGear sender. Use it through {@link NetGear} without `receiveMode`. */
 export class Sender {
@@ -42,6 +48,10 @@ export class Sender {
   #subscribeWaitOver = false;
   /** Pattern 2: frames dropped since the last receiver left (for the log). */
   #droppedSinceLeft = 0;
+  /** Live mode's rate control. */
+  #live: LiveRateControl | undefined;
+  /** Live mode, patterns 0 and 1: when the previous frame's request started (ms). */
+  #requestedAt: number | undefined;
 
   /**
    * Connects to the receiver (or, multi-client, to every receiver).
@@ -51,6 +61,7 @@ export class Sender {
    */
   constructor(options: Readonly<ResolvedOptions>, init: Pick<NetGearInit, "onRefused">) {
     this.#link = new Link(options, { onRefused: init.onRefused });
+    if (options.live) this.#live = new LiveRateControl(options.jpeg!.quality);
   }
 
   /** Counters. */
@@ -62,6 +73,7 @@ export class Sender {
       rebinds: 0,
       leasedBytes: 0,
       refused: {},
+      ...(this.#live ? { live: this.#live.rate } : {}),
     };
   }
 
@@ -79,8 +91,13 @@ export class Sender {
     }
     this.#busy = true;
     try {
+      const live = this.#live;
+      if (live && !live.admit(performance.now())) {
+        this.#drop("skipped");
+        return undefined;
+      }
       const payload: FramePayload = o.jpeg
-        ? { jpeg: await this.#link.encodeJpeg(frame) }
+        ? { jpeg: await this.#link.encodeJpeg(frame, live?.quality) }
         : { frame };
       const parts = encodeFrameMessage({
         ...payload,
@@ -91,10 +108,20 @@ export class Sender {
         captureTime: options.captureTime ?? frame.captureTime ?? Date.now(),
       });
       if (o.pattern === 2) {
-        await this.#publish(parts, options.signal);
+        if (live) await this.#publishLive(parts, live, options.signal);
+        else await this.#publish(parts, options.signal);
         return undefined;
       }
-      return await this.#request(parts, options.signal);
+      if (!live) return await this.#request(parts, options.signal);
+      const startedAt = performance.now();
+      const previous = this.#requestedAt;
+      this.#requestedAt = startedAt;
+      const reply = await this.#request(parts, options.signal);
+      const now = performance.now();
+      if (previous !== undefined && now - startedAt > ROUND_TRIP_SHARE * (startedAt - previous)) {
+        live.congested(now);
+      }
+      return reply;
     } finally {
       this.#busy = false;
     }
@@ -228,6 +255,28 @@ export class Sender {
         if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
       }
       this.#countSubscriptions(); // is the receiver that keeps us waiting still there?
+    }
+  }
+
+  /**
+   * Pattern 2, live mode: publishes without waiting; a frame that finds a receiver's queue full
+   * is dropped (counted) and tells the rate control the link is congested.
+   */
+  async #publishLive(
+    parts: Uint8Array[],
+    live: LiveRateControl,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    await this.#awaitSubscribers(signal);
+    if (this.#subscribed <= 0) return await this.#publish(parts, signal); // drops, logged
+    try {
+      await this.#link.socket.send(parts, { timeout: 0, signal });
+      this.#frames++;
+    } catch (error) {
+      if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
+      live.congested(performance.now());
+      this.#drop("congested");
+      this.#countSubscriptions(); // is the receiver that is behind still there?
     }
   }
 

@@ -110,11 +110,12 @@ export interface ServerInfo {
   /** Its average frame rate from its first frame to its last. */
   readonly averageFps: number;
   /**
-   * How old its frames were when `recv()` handed them to the application, over the last 2 s:
-   * the receiver's clock less the capture time the server sent (its `capture_time` header key).
+   * How old its frames were when `recv()` handed them to the application, over its frames of
+   * the 2 s up to its latest one (a server that stopped keeps its last figures): the
+   * receiver's clock less the capture time the server sent (its `capture_time` header key).
    * Meaningful only where the server's and the receiver's clocks are synchronized (e.g. by
-   * NTP); a clock off by a second shifts every age by that second. Undefined while no frame
-   * of the last 2 s carried a capture time (vidgear servers send none).
+   * NTP); a clock off by a second shifts every age by that second. Undefined until a frame
+   * carried a capture time (vidgear servers send none).
    */
   readonly frameAge?: FrameAge;
 }
@@ -160,6 +161,26 @@ export interface NetGearStats {
   /** Secure receiver: connections refused, by reason (see {@link Refusal}). Refused peers
    * retry, so one peer counts many times. */
   readonly refused: Readonly<Record<string, number>>;
+  /** A sender with `live: true`: what its rate control chose last. */
+  readonly live?: LiveRate;
+}
+
+/**
+ * What a live sender's rate control chose (see `live` in the options): while its link is
+ * congested it lowers the JPEG quality, down to 30, then sends fewer frames, down to one in 4;
+ * after 2 s without congestion it raises them again, frame rate first.
+ */
+export interface LiveRate {
+  /** The JPEG quality it encodes at now (the options' quality is the most it goes up to). */
+  readonly quality: number;
+  /** It sends one frame in this many (1: every frame); the others count as `skipped` drops. */
+  readonly sendsOneIn: number;
+  /**
+   * How many times it found the link congested: pattern 2, a receiver's queue full (that
+   * frame counts as a `congested` drop); patterns 0 and 1, a round trip that took most of the
+   * time between two frames.
+   */
+  readonly congestion: number;
 }
 
 /** Constructor options: {@link NetGearOptions} plus the server-event callback. */

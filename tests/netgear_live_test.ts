@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { createFrame, type Frame, NetGear, NetGearError } from "../mod.ts";
+import { resolveOptions } from "../src/netgear/options.ts";
+import { delay, freePort, within } from "./_endpoints.ts";
+import { libzmqInfo } from "../src/zmq/mod.ts";
+
+libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
+
+/** A 640x480 colour frame with detail, so that its JPEG size follows the quality. */
+function cameraFrame(i: number): Frame {
+  const data = new Uint8Array(480 * 640 * 3);
+  let seed = i * 7919 + 1;
+  for (let k = 0; k < data.length; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    data[k] = ((k % 1920) >> 2) + (seed >>> 27);
+  }
+  return createFrame(data, [480, 640, 3]);
+}
+
+Deno.test("live: one option sets latest delivery on a pattern-2 receiver and JPEG on a sender", () => {
+  const receiver = resolveOptions({
+    port: [5566],
+    pattern: 2,
+    receiveMode: true,
+    multiserverMode: true,
+    live: true,
+  });
+  assert.equal(receiver.delivery, "latest");
+  assert.equal(receiver.live, true);
+  const sender = resolveOptions({ port: 5566, pattern: 2, live: true });
+  assert.equal(sender.jpeg?.colorspace, "BGR");
+  assert.equal(sender.jpeg?.quality, 90);
+  assert.equal(resolveOptions({ port: 5566, pattern: 2 }).jpeg, undefined, "not live: raw");
+  assert.equal(resolveOptions({ port: 5566, pattern: 2, receiveMode: true }).delivery, "lossless");
+  assert.throws(
+    () =>
+      resolveOptions({
+        port: 5566,
+        pattern: 2,
+        receiveMode: true,
+        live: true,
+        delivery: "lossless",
+      }),
+    NetGearError,
+  );
+  assert.throws(
+    () => resolveOptions({ port: 5566, live: true, jpegCompression: false }),
+    NetGearError,
+  );
+});
+
+Deno.test("live, pattern 2: a receiver that falls behind makes the sender lower its JPEG quality and drop, never wait", async () => {
+  const port = freePort();
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port: [port],
+    pattern: 2,
+    receiveMode: true,
+    multiserverMode: true,
+    live: true,
+  });
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 2,
+    multiserverMode: true,
+    live: true,
+  });
+  const frames = [0, 1, 2].map(cameraFrame);
+  let received = 0;
+  let stop = false;
+  // A slow viewer: it reads a frame every 150 ms while the camera sends 100 a second.
+  const reading = (async () => {
+    while (!stop) {
+      const item = await client.recv({ signal: AbortSignal.timeout(5000) }).catch(() => null);
+      if (item === null) return;
+      received++;
+      await delay(150);
+    }
+  })();
+  const started = performance.now();
+  for (let i = 0; i < 300 && performance.now() - started < 8000; i++) {
+    const sendStarted = performance.now();
+    await within(server.send(frames[i % 3], { message: i }), 2000, `send ${i}`);
+    assert.ok(performance.now() - sendStarted < 1000, "a live send never waits on the receiver");
+    await delay(10);
+  }
+  const stats = server.stats;
+  stop = true;
+  await server.close();
+  await within(reading, 10_000, "reader");
+  const clientStats = client.stats;
+  const age = client.servers[0].frameAge;
+  await client.close();
+  assert.ok(stats.live, "a live sender reports its rate control");
+  assert.ok(stats.live.congestion > 0, `congestion seen: ${JSON.stringify(stats)}`);
+  assert.ok(stats.live.quality < 90, `quality lowered: ${JSON.stringify(stats.live)}`);
+  assert.ok((stats.dropped.congested ?? 0) > 0, "frames that found the queue full are counted");
+  assert.ok(received > 5, `the viewer still gets frames (${received})`);
+  assert.ok((clientStats.dropped.stale ?? 0) > 0, "the client dropped stale frames, counted");
+  assert.ok(age && age.p50 >= 0, "the client reports the frames' age");
+});
+
+Deno.test("live, pattern 1: slow round trips lower the quality, then the frame rate; stats say so", async () => {
+  const port = freePort();
+  const client = new NetGear({
+    address: "127.0.0.1",
+    port: [port],
+    pattern: 1,
+    receiveMode: true,
+    multiserverMode: true,
+    live: true,
+  });
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 1,
+    multiserverMode: true,
+    live: true,
+  });
+  let stop = false;
+  // Each reply comes 60 ms after its frame, while the camera offers a frame every 20 ms.
+  const reading = (async () => {
+    while (!stop) {
+      const item = await client.recv({ signal: AbortSignal.timeout(5000) }).catch(() => null);
+      if (item === null) return;
+      await delay(60);
+    }
+  })();
+  const frame = cameraFrame(0);
+  let next = performance.now();
+  const started = next;
+  let fewest = 1;
+  while (performance.now() - started < 3000) {
+    await within(server.send(frame), 5000, "send");
+    fewest = Math.max(fewest, server.stats.live?.sendsOneIn ?? 0);
+    next += 20;
+    const wait = next - performance.now();
+    if (wait > 0) await delay(wait);
+    else next = performance.now();
+  }
+  const stats = server.stats;
+  stop = true;
+  await server.close();
+  await within(reading, 10_000, "reader");
+  await client.close();
+  assert.ok(stats.live);
+  assert.ok(stats.live.congestion > 0, JSON.stringify(stats));
+  assert.equal(stats.live.quality, 30, `quality down to its floor: ${JSON.stringify(stats.live)}`);
+  assert.ok(fewest > 1, `then fewer frames: one in ${fewest}`);
+  assert.ok((stats.dropped.skipped ?? 0) > 0, "skipped frames are counted");
+  assert.ok(stats.frames > 10);
+});
