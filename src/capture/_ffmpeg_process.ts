@@ -1,5 +1,6 @@
-// Private: one running ffmpeg process. Reads exact byte counts from its stdout, keeps the last
-// lines of its stderr, finds its output description there, and stops it without hanging.
+// Private: one running ffmpeg process, a decoder (raw video on its stdout, read in exact byte
+// counts) or an encoder (raw input on its stdin). Keeps the last lines of its stderr, finds its
+// output description there, and stops it without hanging.
 
 import { CaptureError } from "./capture_error.ts";
 import { type OutputDescription, OutputDescriptionParser, redact } from "./_ffmpeg_args.ts";
@@ -59,10 +60,34 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-/** A running ffmpeg whose stdout carries raw video. */
+/** Lines of ffmpeg's stderr quoted in an error message (the error's `stderr` has more). */
+const MESSAGE_LINES = 10;
+
+/** `message`, then the last of `lines` (ffmpeg's stderr), indented. */
+export function withStderr(message: string, lines: readonly string[]): string {
+  const tail = lines.slice(-MESSAGE_LINES);
+  return tail.length
+    ? `${message}. ffmpeg said:\n${tail.map((l) => `  ${l}`).join("\n")}`
+    : message;
+}
+
+/** How ffmpeg ended, in words: its exit code or the signal that killed it. */
+export function exitText(status: Deno.CommandStatus): string {
+  return status.signal
+    ? `ffmpeg was killed by ${status.signal}`
+    : `ffmpeg exited with code ${status.code}`;
+}
+
+/**
+ * A running ffmpeg. A `"decoder"` writes raw video to its stdout ({@link FfmpegProcess.readExactly})
+ * and quits on "q"; an `"encoder"` reads its input from stdin ({@link FfmpegProcess.writer}), its
+ * stdout unused, and finishes its output at the end of its input.
+ */
 export class FfmpegProcess {
   readonly #child: Deno.ChildProcess;
-  readonly #reader: ReadableStreamBYOBReader;
+  readonly #reader: ReadableStreamBYOBReader | undefined;
+  /** An encoder's stdin. */
+  readonly writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   readonly #lines: string[] = [];
   /** Lines written since the output description, once it came. */
   #linesSinceDescription = 0;
@@ -84,19 +109,25 @@ export class FfmpegProcess {
    *
    * @throws {CaptureError} When ffmpeg is missing or may not run.
    */
-  constructor(path: string, args: readonly string[], gracePeriod: number) {
+  constructor(
+    path: string,
+    args: readonly string[],
+    gracePeriod: number,
+    role: "decoder" | "encoder" = "decoder",
+  ) {
     try {
       this.#child = new Deno.Command(path, {
         args: [...args],
         stdin: "piped",
-        stdout: "piped",
+        stdout: role === "decoder" ? "piped" : "null",
         stderr: "piped",
       }).spawn();
     } catch (error) {
       throw spawnError(error, path);
     }
     this.#gracePeriod = gracePeriod;
-    this.#reader = this.#child.stdout.getReader({ mode: "byob" });
+    if (role === "decoder") this.#reader = this.#child.stdout.getReader({ mode: "byob" });
+    else this.writer = this.#child.stdin.getWriter();
     this.status = this.#child.status;
     this.description = new Promise((resolve) => this.#resolveDescription = resolve);
     this.#stderrReader = this.#child.stderr.getReader();
@@ -163,6 +194,7 @@ export class FfmpegProcess {
    * the buffer in place. Ends early at end of output or on shutdown.
    */
   async readExactly(size: number): Promise<ReadResult> {
+    if (this.#reader === undefined) throw new TypeError("Cannot read from an ffmpeg encoder");
     let buffer = new ArrayBuffer(size);
     let filled = 0;
     while (filled < size) {
@@ -182,9 +214,10 @@ export class FfmpegProcess {
   }
 
   /**
-   * Stops ffmpeg: asks it to quit ("q" on stdin), closes stdout so a write blocked on a full
-   * pipe fails, then sends SIGTERM and later SIGKILL if it is still running after each grace
-   * period. Resolves once the process has exited and stderr is drained. Idempotent.
+   * Stops ffmpeg: asks a decoder to quit ("q" on stdin) and closes its stdout so a write blocked
+   * on a full pipe fails; ends an encoder's input once what was written is in. Then sends
+   * SIGTERM and later SIGKILL if it is still running after each grace period. Resolves once the
+   * process has exited and stderr is drained. Idempotent.
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= this.#stop();
@@ -192,14 +225,19 @@ export class FfmpegProcess {
   }
 
   async #stop(): Promise<void> {
-    try {
-      const writer = this.#child.stdin.getWriter();
-      await writer.write(QUIT).catch(() => {});
-      await writer.close().catch(() => {});
-    } catch {
-      // stdin already closed.
+    if (this.writer) {
+      // Not awaited: a stalled encoder would never take the rest; the signals below end it.
+      this.writer.close().catch(() => {});
+    } else {
+      try {
+        const writer = this.#child.stdin.getWriter();
+        await writer.write(QUIT).catch(() => {});
+        await writer.close().catch(() => {});
+      } catch {
+        // stdin already closed.
+      }
+      await this.#reader?.cancel().catch(() => {});
     }
-    await this.#reader.cancel().catch(() => {});
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       if (await settlesWithin(this.status, this.#gracePeriod)) break;
       try {

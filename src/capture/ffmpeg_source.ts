@@ -16,7 +16,7 @@ import {
   parseDshowDevices,
   resolveSource,
 } from "./_ffmpeg_args.ts";
-import { FfmpegProcess, spawnError } from "./_ffmpeg_process.ts";
+import { exitText, FfmpegProcess, spawnError, withStderr } from "./_ffmpeg_process.ts";
 import { Reconnector, reconnectSettings } from "./_reconnect.ts";
 import {
   CHANNELS,
@@ -27,9 +27,6 @@ import {
   framesOf,
   SourceState,
 } from "./_util.ts";
-
-/** Lines of ffmpeg's stderr quoted in an error message (the error's `stderr` has more). */
-const MESSAGE_LINES = 10;
 
 /**
  * A camera: `/dev/video<N>` through v4l2 on Linux, device `<N>` through avfoundation on macOS,
@@ -746,12 +743,6 @@ async function dshowName(ffmpegPath: string, index: number): Promise<string> {
   );
 }
 
-function exitText(status: Deno.CommandStatus): string {
-  return status.signal
-    ? `ffmpeg was killed by ${status.signal}`
-    : `ffmpeg exited with code ${status.code}`;
-}
-
 function hint(input: InputSource): string {
   switch (input.type) {
     case "camera":
@@ -763,14 +754,6 @@ function hint(input: InputSource): string {
     case "pattern":
       return "check the pattern name and its size";
   }
-}
-
-/** `message`, then the last of `lines` (ffmpeg's stderr). */
-function withStderr(message: string, lines: readonly string[]): string {
-  const tail = lines.slice(-MESSAGE_LINES);
-  return tail.length
-    ? `${message}. ffmpeg said:\n${tail.map((l) => `  ${l}`).join("\n")}`
-    : message;
 }
 
 function failure(
