@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { freePort, freePorts, within } from "./_endpoints.ts";
-import { CLI, Cli, PERMISSIONS, runCli, taskFlags } from "./_cli.ts";
+import { CLI, Cli, PERMISSIONS, runCli } from "./_cli.ts";
 import { StatusLine } from "../src/cli/status.ts";
 import { VERSION } from "../src/cli/version.ts";
 
@@ -27,7 +27,7 @@ async function tryCompile(): Promise<CompileOutcome> {
   const dir = await Deno.makeTempDir({ prefix: "netgear-compile-" });
   const binary = `${dir}/netgear${Deno.build.os === "windows" ? ".exe" : ""}`;
   const { success, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["compile", ...taskFlags("compile"), "--output", binary, CLI],
+    args: ["task", "--quiet", "compile", "--output", binary],
     cwd: ROOT.pathname,
     env: { NO_COLOR: "1" },
     stdout: "null",

@@ -5,3 +5,16 @@
 
 /** The npm package whose native addon carries a copy of libzmq. */
 export const ZEROMQ_PACKAGE = "npm:zeromq@6.8.0";
+
+/**
+ * Where Deno resolves the package's `package.json` from here: a `file:` URL when the package is
+ * in Deno's npm cache or a `node_modules` folder (or embedded by `deno compile`), else another
+ * URL or undefined. A literal specifier, so that `deno publish` and `deno compile` can see it.
+ */
+export function resolveZeromqPackageJson(): string | undefined {
+  try {
+    return import.meta.resolve("npm:zeromq@6.8.0/package.json");
+  } catch {
+    return undefined;
+  }
+}

@@ -8,11 +8,27 @@
 import type { Frame } from "../frame.ts";
 
 /**
- * The colourspaces simplejpeg (and so vidgear) accepts, in its order. The name gives the
- * frame's channel layout: `BGR` is `[h, w, 3]` blue-green-red (vidgear's default, OpenCV's
- * order), `RGBX`…`ARGB` are 4-channel, `GRAY` is `[h, w]`, `CMYK` is 4-channel ink.
+ * A frame channel layout a JPEG can be encoded from or decoded to: the colourspaces simplejpeg
+ * (and so vidgear) accepts. The name gives the frame's channel layout: `BGR` is `[h, w, 3]`
+ * blue-green-red (vidgear's default, OpenCV's order), `RGBX`…`ARGB` are 4-channel, `GRAY` is
+ * `[h, w]`, `CMYK` is 4-channel ink.
  */
-export const JPEG_COLORSPACES = [
+export type JpegColorspace =
+  | "RGB"
+  | "BGR"
+  | "RGBX"
+  | "BGRX"
+  | "XBGR"
+  | "XRGB"
+  | "GRAY"
+  | "RGBA"
+  | "BGRA"
+  | "ABGR"
+  | "ARGB"
+  | "CMYK";
+
+/** Every {@linkcode JpegColorspace}, in simplejpeg's order. */
+export const JPEG_COLORSPACES: readonly JpegColorspace[] = [
   "RGB",
   "BGR",
   "RGBX",
@@ -25,10 +41,7 @@ export const JPEG_COLORSPACES = [
   "ABGR",
   "ARGB",
   "CMYK",
-] as const;
-
-/** A frame channel layout a JPEG can be encoded from or decoded to. */
-export type JpegColorspace = typeof JPEG_COLORSPACES[number];
+];
 
 /**
  * Tells whether `value` is one of {@link JPEG_COLORSPACES} (exact, upper case), e.g. to check

@@ -36,3 +36,5 @@ export {
   type ZapRequest,
   type ZapVerdict,
 } from "./zap_handler.ts";
+// The context a ZapHandler serves (the same class as `./zmq` exports).
+export type { Context } from "../zmq/mod.ts";

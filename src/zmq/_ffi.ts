@@ -1,6 +1,6 @@
 // The only file that calls Deno.dlopen for libzmq: finds the library and declares its symbols.
 
-import { ZEROMQ_PACKAGE } from "../_deps/zeromq.ts";
+import { resolveZeromqPackageJson, ZEROMQ_PACKAGE } from "../_deps/zeromq.ts";
 
 /** The libzmq C API this project uses, each parameter commented with its C type. */
 const SYMBOLS = {
@@ -37,6 +37,14 @@ const SYMBOLS = {
 
   // void *socket, const void *buf, size_t len, int flags
   zmq_send: { parameters: ["pointer", "buffer", "usize", "i32"], result: "i32" },
+  // The same call run on Deno's blocking thread pool: a send that waits inside libzmq for room
+  // (up to ZMQ_SNDTIMEO), where readiness to send cannot be polled (see Socket.send).
+  zmq_send_wait: {
+    name: "zmq_send",
+    parameters: ["pointer", "buffer", "usize", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
   zmq_msg_init: { parameters: ["buffer" /* zmq_msg_t *msg */], result: "i32" },
   // zmq_msg_t *msg, void *socket, int flags
   zmq_msg_recv: { parameters: ["buffer", "pointer", "i32"], result: "i32" },
@@ -232,12 +240,11 @@ function denoDir(): string | undefined {
 /** Folders that may hold the pinned npm zeromq package. */
 function bundledRoots(): string[] {
   const roots: string[] = [];
-  try {
-    const url = new URL(import.meta.resolve(`${BUNDLED_PACKAGE}/package.json`));
-    if (url.protocol === "file:") {
-      roots.push(decodeURIComponent(url.pathname).replace(/\/package\.json$/, ""));
-    }
-  } catch { /* not resolvable from here */ }
+  const resolved = resolveZeromqPackageJson();
+  const url = resolved === undefined ? undefined : new URL(resolved);
+  if (url?.protocol === "file:") {
+    roots.push(decodeURIComponent(url.pathname).replace(/\/package\.json$/, ""));
+  }
   try {
     roots.push(`${Deno.cwd()}/node_modules/${BUNDLED_NAME}`);
   } catch { /* no read permission for cwd */ }
