@@ -76,7 +76,8 @@ export interface EncoderInput {
 /**
  * The command line of one recording: raw frames in Matroska on stdin, their timestamps kept
  * as they are (passthrough), a keyframe every 2 s, Matroska out with a cluster at least every
- * second, so that a killed ffmpeg leaves a file that plays up to about a second before.
+ * second, each written out at once (`-flush_packets`), so that a killed ffmpeg leaves a file
+ * that plays up to about a second before.
  * The smallest probe: the header says all, and ffmpeg takes the first frame sooner (about
  * 130 ms after it starts rather than 280). `-n`: never overwrite a file.
  */
@@ -108,6 +109,8 @@ export function encoderArgs(input: EncoderInput, encoder: EncoderChoice, path: s
     "matroska",
     "-cluster_time_limit",
     "1000",
+    "-flush_packets",
+    "1",
     "-n",
     path,
   ];

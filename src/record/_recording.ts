@@ -90,7 +90,7 @@ export class Recording {
   }
 
   #start(encoder: EncoderChoice): void {
-    if (this.#ending) return;
+    // Started even when closing already: what was queued still goes to the file.
     const { settings } = this;
     const process = new FfmpegProcess(
       settings.ffmpegPath,

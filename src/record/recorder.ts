@@ -116,7 +116,10 @@ export interface RecordingInfo {
 
 /** A recorder's counters. */
 export interface RecorderStats {
-  /** Frames written to an encoder, over all files. */
+  /**
+   * Frames written to an encoder's input, over all files. A frame ffmpeg had read but not yet
+   * encoded when it died is counted here, yet is not in the file.
+   */
   readonly recorded: number;
   /**
    * Frames dropped, by reason: `behind` (the encoder's queue was full), `encoder-failed` (the
