@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { freePort, freePorts, within } from "./_endpoints.ts";
 import { CLI, Cli, PERMISSIONS, runCli } from "./_cli.ts";
+import { serveRepo } from "./_serve_repo.ts";
 import { StatusLine } from "../src/cli/status.ts";
 import { VERSION } from "../src/cli/version.ts";
 
@@ -548,26 +549,11 @@ Deno.test({
   },
 });
 
-Deno.test("cli.ts runs from a URL, with deno.json as its import map", async () => {
-  const root = ROOT.pathname;
-  await using server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    async (request) => {
-      const path = decodeURIComponent(new URL(request.url).pathname);
-      if (path.split("/").includes("..")) return new Response(null, { status: 403 });
-      try {
-        const body = await Deno.readFile(root + path.slice(1));
-        const type = path.endsWith(".json") ? "application/json" : "application/typescript";
-        return new Response(body, { headers: { "content-type": type } });
-      } catch {
-        return new Response(null, { status: 404 });
-      }
-    },
-  );
-  const origin = `http://127.0.0.1:${server.addr.port}`;
+Deno.test("cli.ts runs from a URL, with no config or import map of ours", async () => {
+  await using server = serveRepo();
   const { code, stdout, stderr } = await new Cli(["send", "--help"], {
-    runArgs: [`--reload=${origin}`, `--import-map=${origin}/deno.json`],
-    script: `${origin}/cli.ts`,
+    runArgs: ["--no-config", `--allow-import=${server.host}`, `--reload=${server.origin}`],
+    script: `${server.origin}/cli.ts`,
   }).finish();
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^Usage: netgear send/);
