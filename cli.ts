@@ -9,8 +9,15 @@
  * deno task netgear send testsrc --port 5567
  * ```
  *
- * Run it straight from its URL with the permissions of `deno task netgear`:
- * `deno run --allow-ffi --allow-read --allow-write --allow-run=ffmpeg --allow-env=… <url>/cli.ts`.
+ * Install it as a `netgear` command (from JSR once published, a URL of this repo, or a checkout's
+ * `cli.ts`, which works offline), with the permissions it needs:
+ *
+ * ```sh
+ * deno install -g -n netgear --allow-ffi --allow-read --allow-write --allow-run=ffmpeg \
+ *   --allow-net=127.0.0.1,localhost --allow-env jsr:@netgear/netgear/cli
+ * ```
+ *
+ * or run it straight from its URL, with no import map: `deno run <the same flags> <url>/cli.ts`.
  *
  * @module
  */
