@@ -3,6 +3,7 @@
 
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
+import { CHROMIUM_PATHS, findChromium, SKIP_BROWSER } from "./_chromium.ts";
 
 // playwright-core probes /proc/sys/fs/binfmt_misc/WSLInterop with fs.existsSync when it loads.
 // Deno lets only --allow-all read /proc and throws NotCapable there, where Node's existsSync
@@ -17,31 +18,7 @@ fs.existsSync = (path: fs.PathLike): boolean => {
 };
 const { chromium } = await import("playwright-core");
 
-/** Where chromium is looked for: `CHROMIUM_PATH` first, then the usual system names. */
-export const CHROMIUM_PATHS = [
-  Deno.env.get("CHROMIUM_PATH"),
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-].filter((path): path is string => !!path);
-
-/** `NETGEAR_SKIP_BROWSER=1` skips the browser tests (e.g. on a machine without chromium). */
-export const SKIP_BROWSER = Deno.env.get("NETGEAR_SKIP_BROWSER") === "1";
-
-if (SKIP_BROWSER) {
-  console.warn("Browser tests skipped: NETGEAR_SKIP_BROWSER=1 is set");
-}
-
-/** The first chromium executable found, or undefined. */
-export function findChromium(): string | undefined {
-  return CHROMIUM_PATHS.find((path) => {
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  });
-}
+export { CHROMIUM_PATHS, findChromium, SKIP_BROWSER };
 
 /**
  * Launches headless chromium.

@@ -3,10 +3,14 @@
 
 import assert from "node:assert/strict";
 import { CaptureError, FfmpegSource, type PixelFormat } from "../src/capture/mod.ts";
+import { skipIf } from "./_skip.ts";
 
 const FRAMES_IN_CLIP = 10;
 const CLIP_FPS = 10;
-const isWindows = Deno.build.os === "windows";
+const isWindows = skipIf(
+  import.meta.url,
+  Deno.build.os === "windows" ? "the fake ffmpeg scripts and signals are POSIX shell" : undefined,
+);
 
 const fixtures = await Deno.makeTempDir({ prefix: "netgear_capture_" });
 globalThis.addEventListener("unload", () => Deno.removeSync(fixtures, { recursive: true }));

@@ -12,8 +12,12 @@ import {
 import { Reconnector, reconnectSettings } from "../src/capture/_reconnect.ts";
 import { delay, freePort, freePorts, within } from "./_endpoints.ts";
 import { Cli } from "./_cli.ts";
+import { skipIf } from "./_skip.ts";
 
-const ignore = Deno.build.os === "windows";
+const ignore = skipIf(
+  import.meta.url,
+  Deno.build.os === "windows" ? "the fake cameras use POSIX signals (SIGSTOP)" : undefined,
+);
 
 /** A network camera: ffmpeg serving a 15 fps test picture as MPEG-TS at `url`, one client. */
 class Camera {

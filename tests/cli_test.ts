@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { freePort, freePorts, within } from "./_endpoints.ts";
 import { CLI, Cli, PERMISSIONS, runCli } from "./_cli.ts";
 import { serveRepo } from "./_serve_repo.ts";
+import { skipIf } from "./_skip.ts";
 import { StatusLine } from "../src/cli/status.ts";
 import { VERSION } from "../src/cli/version.ts";
 
@@ -45,7 +46,6 @@ async function tryCompile(): Promise<CompileOutcome> {
 }
 
 const COMPILED = await tryCompile();
-if ("skip" in COMPILED) console.log(`cli_test: ignoring the compile test: ${COMPILED.skip}`);
 
 /** One server of `recv --json`'s summary. */
 interface ServerSummary {
@@ -468,7 +468,14 @@ const SCRIPT = ["/usr/bin/script", "/bin/script"].find((path) => {
 
 Deno.test({
   name: "on a terminal, recv's status line is redrawn in place",
-  ignore: SCRIPT === undefined || Deno.build.os !== "linux",
+  ignore: skipIf(
+    import.meta.url,
+    Deno.build.os !== "linux"
+      ? "a pseudo-terminal through script(1) is tried on Linux only"
+      : SCRIPT === undefined
+      ? "no script(1) (util-linux) to give recv a terminal"
+      : undefined,
+  ),
   async fn() {
     const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
     const command = [Deno.execPath(), "run", ...PERMISSIONS, CLI, "recv", "--address=127.0.0.1"]
@@ -534,7 +541,7 @@ Deno.test("the status line rewrites itself in place on a terminal, and prints li
 
 Deno.test({
   name: "deno task compile builds a netgear executable whose --help works",
-  ignore: "skip" in COMPILED,
+  ignore: skipIf(import.meta.url, "skip" in COMPILED ? COMPILED.skip : undefined),
   async fn() {
     if ("failure" in COMPILED) assert.fail(`deno compile failed:\n${COMPILED.failure}`);
     if (!("binary" in COMPILED)) return;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type Image, importImagescript } from "../src/_deps/imagescript.ts";
 import { createFrame, type Frame } from "../src/frame.ts";
+import { skipIf } from "./_skip.ts";
 import {
   buildMontages,
   drawText,
@@ -17,7 +18,12 @@ const granted = async (descriptor: Deno.PermissionDescriptor): Promise<boolean> 
 const canLoadImagescript = await granted({ name: "ffi" }) &&
   await granted({ name: "env", variable: "IMAGESCRIPT_WASM_SIMD" }) &&
   await granted({ name: "read" });
-const needsImagescript = { ignore: !canLoadImagescript };
+const needsImagescript = {
+  ignore: skipIf(
+    import.meta.url,
+    canLoadImagescript ? undefined : "imagescript needs --allow-ffi, --allow-read and its env",
+  ),
+};
 
 async function decode(bytes: Uint8Array): Promise<Image> {
   const { Image } = await importImagescript();
@@ -142,7 +148,10 @@ Deno.test("encodeJpegPreview() rejects a quality outside 1–100 before loading 
 
 Deno.test({
   name: "encodePng() without --allow-ffi explains which permissions imagescript needs",
-  ignore: canLoadImagescript,
+  ignore: skipIf(
+    import.meta.url,
+    canLoadImagescript ? "it runs where imagescript cannot load (no --allow-ffi)" : undefined,
+  ),
   fn: async () => {
     const frame = createFrame(new Uint8Array(4 * 4 * 3), [4, 4, 3]);
     await assert.rejects(() => encodePng(frame), {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createFrame, NetGear, type NetGearItem } from "../mod.ts";
 import { freePort, within } from "./_endpoints.ts";
+import { skipIf } from "./_skip.ts";
 import {
   formulaBytes,
   type PeerEvent,
@@ -15,9 +16,7 @@ import { libzmqInfo } from "../src/zmq/mod.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
 
-const UNAVAILABLE = pythonPeerUnavailable();
-const ignore = UNAVAILABLE !== undefined;
-if (ignore) console.warn(`skipping the Python interop tests: ${UNAVAILABLE}`);
+const ignore = skipIf(import.meta.url, pythonPeerUnavailable());
 
 const SHAPE = [12, 16, 3];
 const NBYTES = SHAPE[0] * SHAPE[1] * SHAPE[2];

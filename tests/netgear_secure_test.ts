@@ -20,12 +20,12 @@ import { decodeMessage, decodeReply, encodeFrameMessage } from "../src/protocol/
 import { curveKeyPair, libzmqInfo, Socket } from "../src/zmq/mod.ts";
 import { delay, freePort, within } from "./_endpoints.ts";
 import { serverFrame } from "./_netgear_server.ts";
+import { skipIf } from "./_skip.ts";
 import { formulaBytes, PYTHON, PythonPeer, pythonPeerUnavailable } from "./_python_peer.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
 
 const PYTHON_MISSING = pythonPeerUnavailable();
-if (PYTHON_MISSING) console.warn(`skipping the Python secure-mode tests: ${PYTHON_MISSING}`);
 
 const FILES = [
   "private_keys/client.key_secret",
@@ -183,7 +183,7 @@ Deno.test("parseCertificate reads keys as pyzmq does and refuses files without a
 
 Deno.test({
   name: "pyzmq loads the certificates we write, and a key folder pyzmq wrote serves our peers",
-  ignore: PYTHON_MISSING !== undefined,
+  ignore: skipIf(import.meta.url, PYTHON_MISSING),
   async fn() {
     using ours = tempDir();
     using theirs = tempDir();
@@ -508,7 +508,7 @@ const SHAPE = [6, 8, 3];
 Deno.test({
   name:
     "interop: Python secure servers (IronHouse, ThreadAuthenticator side) stream to our secure multi-server client",
-  ignore: PYTHON_MISSING !== undefined,
+  ignore: skipIf(import.meta.url, PYTHON_MISSING),
   async fn() {
     using dir = tempDir();
     generateKeys(dir.path);
@@ -550,7 +550,7 @@ Deno.test({
 Deno.test({
   name:
     "interop: our secure server streams to a Python secure client (IronHouse, its keys, bidirectional)",
-  ignore: PYTHON_MISSING !== undefined,
+  ignore: skipIf(import.meta.url, PYTHON_MISSING),
   async fn() {
     using dir = tempDir();
     const port = freePort();

@@ -13,6 +13,7 @@ import { removeOnLeave, startViewer, watchClient } from "../src/viewer/mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 import { delay, freePort, within } from "./_endpoints.ts";
 import { launchChromium, SKIP_BROWSER } from "./_browser.ts";
+import { skipIf } from "./_skip.ts";
 
 libzmqInfo(); // native libraries load once, before the sanitizers watch
 (await jpegCodec()).close();
@@ -87,7 +88,7 @@ async function untilTiles(page: Page, keys: (string | number)[]): Promise<void> 
 
 Deno.test({
   name: "viewer in chromium: tiles fed directly show their colours, change, and leave",
-  ignore: SKIP_BROWSER,
+  ignore: skipIf(import.meta.url, SKIP_BROWSER ? "NETGEAR_SKIP_BROWSER=1 is set" : undefined),
   fn: async () => {
     await using viewer = await startViewer({ title: "direct", maxFps: 20 });
     const browser = await launchChromium();
@@ -142,7 +143,7 @@ Deno.test({
 
 Deno.test({
   name: "viewer in chromium: a NetGear client's two servers show live, and one that leaves goes",
-  ignore: SKIP_BROWSER,
+  ignore: skipIf(import.meta.url, SKIP_BROWSER ? "NETGEAR_SKIP_BROWSER=1 is set" : undefined),
   fn: async () => {
     const address = "127.0.0.1";
     const ports = [freePort(), freePort()];

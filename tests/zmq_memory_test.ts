@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { tuneMemory } from "../src/zmq/mod.ts";
 import { freePort } from "./_endpoints.ts";
 import { evalIn } from "./_eval.ts";
+import { skipIf } from "./_skip.ts";
 
 // tuneMemory() changes the whole process, once: each case runs in a fresh Deno.
 const zmqModule = new URL("../src/zmq/mod.ts", import.meta.url).href;
@@ -16,7 +17,7 @@ const glibc = Deno.build.os === "linux" &&
 
 Deno.test({
   name: "tuneMemory raises glibc's malloc thresholds, once per process",
-  ignore: !glibc,
+  ignore: skipIf(import.meta.url, glibc ? undefined : "tuneMemory() tunes glibc's malloc only"),
   fn: async () => {
     const { out, err, exit } = await evalIn(
       {},
@@ -36,7 +37,7 @@ Deno.test({
 
 Deno.test({
   name: "tuneMemory leaves malloc alone when the environment already tunes it",
-  ignore: !glibc,
+  ignore: skipIf(import.meta.url, glibc ? undefined : "tuneMemory() tunes glibc's malloc only"),
   fn: async () => {
     for (
       const [env, why] of [
@@ -67,7 +68,7 @@ Deno.test("tuneMemory refuses thresholds glibc cannot take, before changing anyt
 
 Deno.test({
   name: "NetGear tunes malloc by default, and not with tuneMemory: false",
-  ignore: !glibc,
+  ignore: skipIf(import.meta.url, glibc ? undefined : "tuneMemory() tunes glibc's malloc only"),
   fn: async () => {
     for (const tune of [undefined, false]) {
       const { err, exit } = await evalIn(
