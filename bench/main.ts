@@ -1,8 +1,9 @@
 /**
- * `deno task bench`: the transport (zmq), NetGear and JPEG benchmarks, in that order.
+ * `deno task bench`: the transport (zmq), NetGear and JPEG benchmarks, in that order, then the
+ * slow-link one (asked for by name only: it needs root for its network namespaces).
  *
  * Flags:
- * - `--only zmq,netgear,jpeg`: run only these parts.
+ * - `--only zmq,netgear,jpeg,slow-link`: run only these parts (the default: the first three).
  * - `--quick`: small counts (a smoke run; the figures are only indicative).
  * - `--long N`: frames of the NetGear long RSS run (default 100,000, the issue's figure).
  * - `--servers 1,2,4,8,16`, `--transports tcp,ipc`: the NetGear cases to run.
@@ -21,8 +22,11 @@ import { parseArgs } from "node:util";
 import { runZmqBench } from "./zmq_bench.ts";
 import { type Mode, MODES, numberList, runNetgearBench, type Transport } from "./netgear_bench.ts";
 import { runJpegBench } from "./jpeg_bench.ts";
+import { runSlowLinkBench } from "./slow_link_bench.ts";
 
-const PARTS = ["zmq", "netgear", "jpeg"] as const;
+const PARTS = ["zmq", "netgear", "jpeg", "slow-link"] as const;
+/** What runs without `--only`. */
+const DEFAULT_PARTS = ["zmq", "netgear", "jpeg"];
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,7 +41,7 @@ const { values } = parseArgs({
     "multi-only": { type: "boolean", default: false },
   },
 });
-const only = values.only?.split(",").map((s) => s.trim()) ?? [...PARTS];
+const only = values.only?.split(",").map((s) => s.trim()) ?? DEFAULT_PARTS;
 for (const part of only) {
   if (!(PARTS as readonly string[]).includes(part)) {
     throw new RangeError(`Cannot run part "${part}": use --only with ${PARTS.join(", ")}`);
@@ -66,6 +70,7 @@ if (only.includes("jpeg")) {
   console.log("");
   await runJpegBench();
 }
+if (only.includes("slow-link")) await runSlowLinkBench({ seconds: values.quick ? 3 : 10 });
 
 function modeList(text: string): Mode[] {
   const names: Record<string, Mode> = { p1: MODES[0], p2: MODES[1], latest: MODES[2] };

@@ -94,8 +94,9 @@ export interface NetGearOptions {
    * `jpegCompressionQuality` down to 30), then sends fewer frames (down to one in 4), and raises
    * them again once the link keeps up; its choices are in `stats.live`. Congested means, in
    * pattern 2, a receiver's queue is full (live mode keeps that queue short: 2 frames and a
-   * 256 KiB socket buffer, so a frame waits at most about that long on the link); in patterns 0
-   * and 1, a round trip took most of the time between two frames. Receivers see each frame's
+   * 64 KiB socket buffer, so that a frame waits little on the link; the small buffer also caps
+   * a connection at about 64 KiB per round trip, e.g. 10 Mbit/s at 50 ms); in patterns 0 and 1,
+   * the round trips took most of the time between frames. Receivers see each frame's
    * age in `servers` either way.
    * @default {false}
    */

@@ -76,7 +76,7 @@ const PUB_QUEUE = 16;
 /** Live mode: frames a pattern-2 sender queues per receiver before it finds the link congested. */
 const PUB_QUEUE_LIVE = 2;
 /** Live mode: the kernel's send buffer of a pattern-2 sender, in bytes (libzmq's `ZMQ_SNDBUF`). */
-const PUB_BUFFER_LIVE = 256 * 1024;
+const PUB_BUFFER_LIVE = 64 * 1024;
 
 /**
  * Sets a fresh NetGear socket's options for its pattern and role; call before it binds or

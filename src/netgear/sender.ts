@@ -33,6 +33,11 @@ const PUBLISH_SLICE_MS = 100;
  */
 const ROUND_TRIP_SHARE = 0.8;
 
+/** An exponentially weighted average, a fifth of the way towards each new value. */
+function smooth(average: number, value: number): number {
+  return average === Infinity ? value : average + (value - average) / 5;
+}
+
 /** A NetGear sender. Use it through {@link NetGear} without `receiveMode`. */
 export class Sender {
   #link: Link;
@@ -52,6 +57,9 @@ export class Sender {
   #live: LiveRateControl | undefined;
   /** Live mode, patterns 0 and 1: when the previous frame's request started (ms). */
   #requestedAt: number | undefined;
+  /** Live mode, patterns 0 and 1: the recent round trip and time between requests (ms). */
+  #roundTrip = 0;
+  #frameGap = Infinity;
 
   /**
    * Connects to the receiver (or, multi-client, to every receiver).
@@ -118,8 +126,11 @@ export class Sender {
       this.#requestedAt = startedAt;
       const reply = await this.#request(parts, options.signal);
       const now = performance.now();
-      if (previous !== undefined && now - startedAt > ROUND_TRIP_SHARE * (startedAt - previous)) {
-        live.congested(now);
+      if (previous !== undefined) {
+        // Averaged, so that one late frame followed by a quick one does not count.
+        this.#roundTrip = smooth(this.#roundTrip, now - startedAt);
+        this.#frameGap = smooth(this.#frameGap, startedAt - previous);
+        if (this.#roundTrip > ROUND_TRIP_SHARE * this.#frameGap) live.congested(now);
       }
       return reply;
     } finally {
