@@ -550,6 +550,14 @@ Deno.test({
         .output();
       assert.equal(code, 0);
       assert.match(new TextDecoder().decode(stdout), /^Usage: netgear <command>/);
+      // The libzmq builds it embeds load (keys calls zmq_curve_keypair).
+      const keys = await new Deno.Command(COMPILED.binary, {
+        args: ["keys", COMPILED.dir],
+        env: { NETGEAR_LIBZMQ: "bundled" },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(keys.code, 0, new TextDecoder().decode(keys.stderr));
     } finally {
       await Deno.remove(COMPILED.dir, { recursive: true });
     }
