@@ -58,6 +58,8 @@ export interface ClientResult {
 export interface ServerResult {
   sent: number;
   seconds: number;
+  /** Process CPU time (user + system) per frame, from the first send to the end of close(). */
+  cpuUs: number;
   p50us?: number;
   p99us?: number;
 }
@@ -163,9 +165,11 @@ async function runServer(config: ServerConfig): Promise<ServerResult> {
   const times = config.timed ? new Float64Array(config.frames) : undefined;
   let sent = 0;
   let seconds = 0;
+  let cpuAtStart = 0;
   try {
     print({ ready: true });
     await waitForGo();
+    cpuAtStart = usage().cpuUs;
     const start = performance.now();
     for (; sent < config.frames; sent++) {
       frame.data[0] = sent & 0xff;
@@ -177,7 +181,11 @@ async function runServer(config: ServerConfig): Promise<ServerResult> {
   } finally {
     await server.close();
   }
-  const result: ServerResult = { sent, seconds };
+  const result: ServerResult = {
+    sent,
+    seconds,
+    cpuUs: (usage().cpuUs - cpuAtStart) / Math.max(1, sent),
+  };
   if (times) {
     times.sort();
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];

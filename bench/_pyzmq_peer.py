@@ -3,6 +3,11 @@
 Zero-copy receives and sends (copy=False), so it is a C-speed ceiling for the same libzmq.
 Run with Debian's python3 (python3-zmq):
   python3 _pyzmq_peer.py <role> <endpoint> <size> <count> [<start at, epoch ms>]
+
+NetGear's own shape (one receiver binding one port per sender), for the NetGear ceilings:
+  pull-ports | rep-ports <endpoint, "*" or "{i}" per port> <ports> 0
+  push | req-stream <endpoint> <size> <count> [<start at>]
+Senders report their process CPU time per message sent (cpuUs), the receivers their rate.
 """
 import json
 import sys
@@ -16,7 +21,48 @@ def main():
     start_at = int(sys.argv[5]) / 1000 if len(sys.argv) > 5 else 0.0
     ctx = zmq.Context.instance()
     out = lambda v: print(json.dumps(v), flush=True)
-    if role in ("pull", "sub"):
+    if role in ("pull-ports", "rep-ports"):
+        s = ctx.socket(zmq.PULL if role == "pull-ports" else zmq.REP)
+        s.rcvhwm = 1000
+        s.rcvtimeo = 30000
+        ports = max(1, size)
+        endpoints = []
+        for i in range(ports):
+            s.bind(endpoint.replace("{i}", str(i)))
+            endpoints.append(s.getsockopt_string(zmq.LAST_ENDPOINT))
+        out({"ready": endpoints})
+        ack = bytes([7]) * 40 if role == "rep-ports" else None  # a NetGear reply's size
+        received = nbytes = ended = 0
+        start = 0.0
+        while ended < ports:
+            frame = s.recv(copy=False)
+            if ack is not None:
+                s.send(ack, copy=False)
+            if len(frame) == 1:
+                ended += 1
+                continue
+            if received == 0:
+                start = time.perf_counter()
+            received += 1
+            nbytes += len(frame)
+        seconds = time.perf_counter() - start
+        out({"received": received, "seconds": seconds, "msgsPerSec": received / seconds,
+             "mbPerSec": nbytes / seconds / 1e6})
+    elif role == "req-stream":
+        s = ctx.socket(zmq.REQ)
+        s.rcvtimeo = 30000
+        s.connect(endpoint)
+        time.sleep(max(0.0, start_at - time.time()))
+        message = bytes([7]) * size
+        cpu = time.process_time()
+        for _ in range(count):
+            s.send(message, copy=False)
+            s.recv(copy=False)
+        cpu = time.process_time() - cpu
+        s.send(b"\0")
+        s.recv(copy=False)
+        out({"sent": count, "cpuUs": cpu * 1e6 / max(1, count)})
+    elif role in ("pull", "sub"):
         s = ctx.socket(zmq.PULL if role == "pull" else zmq.SUB)
         s.rcvhwm = 1000
         s.rcvtimeo = 30000
@@ -51,10 +97,15 @@ def main():
             time.sleep(0.3)
         time.sleep(max(0.0, start_at - time.time()))
         message = bytes([7]) * size
+        cpu = time.process_time()
         for _ in range(count):
             s.send(message, copy=False)
         s.send(b"\0")
-        out({"sent": count})
+        # The I/O thread's work counts too: until the last byte is out (term waits for it).
+        s.close(linger=-1)
+        ctx.term()
+        out({"sent": count, "cpuUs": (time.process_time() - cpu) * 1e6 / max(1, count)})
+        return
     elif role == "rep":
         s = ctx.socket(zmq.REP)
         s.rcvtimeo = 30000

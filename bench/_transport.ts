@@ -108,16 +108,71 @@ export async function stream(
   }
 }
 
+/** A run in NetGear's own shape: the receiver's rate, and each sender's CPU per message. */
+export interface ShapeResult extends StreamResult {
+  /** Process CPU time (user + system) per message, averaged over the senders, µs. */
+  senderCpuUs: number;
+}
+
+/**
+ * Raw libzmq in NetGear's shape: `senders` processes, each connecting to a port of its own of
+ * one receiver that binds them all (PULL for `"push"`, REP answering 40 bytes for `"req"`),
+ * each sending `count` messages of 921,600 bytes. pyzmq only (`_pyzmq_peer.py`).
+ */
+export async function shapeStream(
+  impl: Impl,
+  kind: "push" | "req",
+  senders: number,
+  count: number,
+  endpoint = "tcp://127.0.0.1:*",
+): Promise<ShapeResult> {
+  const receiver = new Peer(impl.command, [
+    ...impl.args,
+    kind === "push" ? "pull-ports" : "rep-ports",
+    endpoint,
+    String(senders),
+    "0",
+  ]);
+  try {
+    const { ready } = await receiver.next() as { ready: string[] };
+    const startAt = Date.now() + 1000 + 150 * senders;
+    const peers = ready.map((at) =>
+      new Peer(impl.command, [
+        ...impl.args,
+        kind === "push" ? "push" : "req-stream",
+        at,
+        String(FRAME_BYTES),
+        String(count),
+        String(startAt),
+      ])
+    );
+    let cpuUs = 0;
+    try {
+      for (const sender of peers) {
+        cpuUs += (await sender.next(300_000)).cpuUs as number;
+        await sender.done();
+      }
+    } finally {
+      for (const sender of peers) sender.kill();
+    }
+    const result = await receiver.next() as unknown as StreamResult;
+    await receiver.done();
+    return { ...result, senderCpuUs: cpuUs / peers.length };
+  } finally {
+    receiver.kill();
+  }
+}
+
 /**
  * Runs each of `jobs` `runs` times, taking turns (a, b, a, b, …), and returns each one's run
  * with the median msgs/s. One run of a 2-core machine's loopback varies by up to ±30%, and
  * its speed drifts; taking turns lets a drift touch every job alike.
  */
-export async function medianRuns(
-  jobs: (() => Promise<StreamResult>)[],
+export async function medianRuns<T extends StreamResult>(
+  jobs: (() => Promise<T>)[],
   runs = 3,
-): Promise<StreamResult[]> {
-  const results: StreamResult[][] = jobs.map(() => []);
+): Promise<T[]> {
+  const results: T[][] = jobs.map(() => []);
   for (let run = 0; run < runs; run++) {
     for (const [i, job] of jobs.entries()) results[i].push(await job());
   }

@@ -1,8 +1,10 @@
 /**
  * NetGear benchmark: multi-server throughput (pattern 1, pattern 2 lossless and latest-frame)
  * with 1 to 16 servers, pattern-1 round trips (plain and bidirectional), the client's CPU and
- * memory, and a long run's RSS, each against the raw libzmq ceiling measured in the same run
- * (PUSH/PULL and REQ/REP of 921,600-byte messages between two processes, pyzmq and ours).
+ * memory, and a long run's RSS, each against the raw libzmq ceilings measured in the same run:
+ * PUSH/PULL and REQ/REP of 921,600-byte messages between two processes (pyzmq and ours), and
+ * pyzmq in NetGear's own shape (N REQ or N PUSH processes into one REP or PULL that binds one port
+ * per sender, `copy=False`), which also gives a raw sender's CPU per frame.
  * Every server runs in its own process, the client in another. Prints tables and writes
  * `bench/results/netgear.json`.
  *
@@ -17,6 +19,8 @@ import {
   medianRuns,
   roundTrip,
   type RoundTripResult,
+  type ShapeResult,
+  shapeStream,
   stream,
   type StreamResult,
   transportImpls,
@@ -43,8 +47,10 @@ export type Receive = "default" | "copy";
 
 /** Server counts at which the lossless modes also run with the copying receive. */
 const COPY_ROWS_AT = [4, 16];
-/** The fan-in ceiling's sender count: the targets' server count. */
-const FAN_IN = 4;
+/** Server counts at which the raw same-shape ceiling is measured (when they run). */
+const SHAPE_AT = [1, 4, 16];
+/** The targets' server count. */
+const TARGET_SERVERS = 4;
 
 /** What to run. */
 export interface NetgearBenchOptions {
@@ -67,10 +73,16 @@ export interface NetgearBenchOptions {
 /** The raw transport's figures for one implementation and transport. */
 export interface Ceiling {
   pushPull: StreamResult;
-  /** {@link FAN_IN} PUSH processes to one PULL, each sending its share (as the servers do). */
-  fanIn?: StreamResult;
   /** 921,600-byte request, 40-byte reply (a NetGear acknowledgement is about that long). */
   reqRep: RoundTripResult;
+}
+
+/** pyzmq in NetGear's shape with N senders: pattern 1 (N REQ, one REP) and 2 (N PUSH, one PULL). */
+export interface ShapeCeiling {
+  transport: Transport;
+  servers: number;
+  pattern1: ShapeResult;
+  pattern2: ShapeResult;
 }
 
 /** One multi-server measurement. */
@@ -90,8 +102,12 @@ export interface MultiServerRow {
   peakRssMB: number;
   /** Frames per second as a fraction of the PUSH/PULL ceiling, by implementation. */
   ofCeiling: Record<string, number>;
-  /** With {@link FAN_IN} servers: as a fraction of the raw fan-in, by implementation. */
-  ofFanIn?: Record<string, number>;
+  /** As a fraction of pyzmq in the same shape (same server count and pattern), when measured. */
+  ofShape?: number;
+  /** Each server process's CPU per frame sent, averaged over the servers, µs. */
+  serverCpuUs: number;
+  /** The same for pyzmq's senders in the same shape, when measured. */
+  shapeSenderCpuUs?: number;
   dropped: Record<string, number>;
   /** The longest wait between two frames of one server at the client, ms (fairness). */
   maxGapMs: number;
@@ -125,6 +141,8 @@ export interface LongRun {
 export interface Target {
   name: string;
   value: number | undefined;
+  /** How `value` reads: a fraction shown as a percentage, megabytes, or a multiple. */
+  unit: "%" | "MB" | "x";
   limit: string;
   met: boolean | undefined;
 }
@@ -133,6 +151,8 @@ export interface Target {
 export interface NetgearBenchResult {
   options: Required<Omit<NetgearBenchOptions, "resultsDir" | "multiServerOnly">>;
   ceiling: Record<string, Partial<Record<Transport, Ceiling>>>;
+  /** Empty without pyzmq. */
+  shapes: ShapeCeiling[];
   multiServer: MultiServerRow[];
   roundTrip: RoundTripRow[];
   /** Absent when only multi-server cases ran. */
@@ -262,8 +282,17 @@ export async function runNetgearBench(
       ipcDir,
       framesPerCase,
       roundTrips,
-      opts.servers.includes(FAN_IN),
     );
+    const pyzmq = impls.find((impl) => impl.name === "pyzmq");
+    const shapes = pyzmq
+      ? await measureShapes(
+        pyzmq,
+        opts.transports,
+        opts.servers.filter((n) => SHAPE_AT.includes(n)),
+        ipcDir,
+        framesPerCase,
+      )
+      : [];
     const figures = (transport: Transport, pick: (c: Ceiling) => StreamResult | undefined) =>
       Object.fromEntries(
         Object.entries(ceiling).flatMap(([name, c]) => {
@@ -291,7 +320,12 @@ export async function runNetgearBench(
               sent,
               figures(transport, (c) => c.pushPull),
             );
-            if (servers === FAN_IN) row.ofFanIn = ratios(row, figures(transport, (c) => c.fanIn));
+            const shape = shapes.find((s) => s.transport === transport && s.servers === servers);
+            const raw = mode === "pattern 1" ? shape?.pattern1 : shape?.pattern2;
+            if (raw) {
+              row.ofShape = row.framesPerSec / raw.msgsPerSec;
+              row.shapeSenderCpuUs = raw.senderCpuUs;
+            }
             multiServer.push(row);
             console.error(
               `  ${transport} ${mode} x${servers} (${receive}): ${
@@ -336,10 +370,11 @@ export async function runNetgearBench(
     const result: NetgearBenchResult = {
       options: opts,
       ceiling,
+      shapes,
       multiServer,
       roundTrip,
       longRun,
-      targets: targets(multiServer, roundTrip),
+      targets: targets(multiServer, roundTrip, shapes, longRun),
     };
     printTables(result);
     console.log(`results: ${await writeResult("netgear", result, options.resultsDir)}`);
@@ -356,7 +391,6 @@ async function measureCeilings(
   ipcDir: string,
   frames: number,
   roundTrips: number,
-  fanIn: boolean,
 ): Promise<Record<string, Partial<Record<Transport, Ceiling>>>> {
   const ceiling: Record<string, Partial<Record<Transport, Ceiling>>> = {};
   for (const transport of transports) {
@@ -365,16 +399,6 @@ async function measureCeilings(
     const pushPull = await medianRuns(
       impls.map((impl) => () => stream(impl, "push", frames, { endpoint: endpoint(impl, "pull") })),
     );
-    const fanIns = fanIn
-      ? await medianRuns(
-        impls.map((impl) => () =>
-          stream(impl, "push", Math.ceil(frames / FAN_IN), {
-            endpoint: endpoint(impl, "fan-in"),
-            senders: FAN_IN,
-          })
-        ),
-      )
-      : undefined;
     for (const [i, impl] of impls.entries()) {
       ceiling[impl.name] ??= {};
       ceiling[impl.name][transport] = {
@@ -383,11 +407,38 @@ async function measureCeilings(
           endpoint: endpoint(impl, "rep"),
           replySize: ACK_BYTES,
         }),
-        fanIn: fanIns?.[i],
       };
     }
   }
   return ceiling;
+}
+
+/** pyzmq in NetGear's shape for each server count, patterns 1 and 2 taking turns. */
+async function measureShapes(
+  pyzmq: Impl,
+  transports: Transport[],
+  counts: number[],
+  ipcDir: string,
+  frames: number,
+): Promise<ShapeCeiling[]> {
+  const shapes: ShapeCeiling[] = [];
+  for (const transport of transports) {
+    for (const servers of counts) {
+      const each = Math.max(20, Math.ceil(frames / servers));
+      const endpoint = (what: string) =>
+        transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${ipcDir}/shape-${what}-{i}`;
+      const [pattern1, pattern2] = await medianRuns([
+        () => shapeStream(pyzmq, "req", servers, each, endpoint("req")),
+        () => shapeStream(pyzmq, "push", servers, each, endpoint("push")),
+      ]);
+      shapes.push({ transport, servers, pattern1, pattern2 });
+      console.error(
+        `  raw pyzmq ${transport} x${servers}: REQ->REP ${pattern1.msgsPerSec.toFixed(0)}, ` +
+          `PUSH->PULL ${pattern2.msgsPerSec.toFixed(0)} msgs/s`,
+      );
+    }
+  }
+  return shapes;
 }
 
 /** A row's frames/s as a fraction of each implementation's ceiling. */
@@ -420,6 +471,7 @@ function multiServerRow(
     faultsPerFrame: delivered > 0 ? client.minorFaults / delivered : 0,
     peakRssMB: client.peakRss / MB,
     ofCeiling: ratios({ framesPerSec }, ceilingFps),
+    serverCpuUs: sum(serverResults.map((s) => s.cpuUs)) / Math.max(1, serverResults.length),
     dropped: client.dropped,
     maxGapMs: client.maxGapMs,
   };
@@ -455,38 +507,63 @@ async function measureLongRun(frames: number, ipcDir: string): Promise<LongRun> 
   };
 }
 
-function targets(rows: MultiServerRow[], trips: RoundTripRow[]): Target[] {
+function targets(
+  rows: MultiServerRow[],
+  trips: RoundTripRow[],
+  shapes: ShapeCeiling[],
+  longRun: LongRun | undefined,
+): Target[] {
   const find = (mode: Mode, servers: number, receive: Receive = "default") =>
     rows.find((r) =>
       r.transport === "tcp" && r.mode === mode && r.servers === servers && r.receive === receive
     );
-  const ceilingName = (r: { ofCeiling: Record<string, number> }) =>
-    "pyzmq" in r.ofCeiling ? "pyzmq" : "deno-ffi";
   const out: Target[] = [];
+  const n = TARGET_SERVERS;
   for (const [mode, lossless] of [["pattern 1", false], ["pattern 2 lossless", true]] as const) {
-    const row = find(mode, FAN_IN);
+    const row = find(mode, n);
+    const raw = mode === "pattern 1" ? `${n} REQ -> 1 REP` : `${n} PUSH -> 1 PULL`;
     out.push({
-      name: `${mode}, ${FAN_IN} servers, default options, of the PUSH/PULL ceiling${
+      name: `${mode}, ${n} servers, default options, of raw pyzmq ${raw} binding ${n} ports${
         lossless ? ", none lost" : ""
       }`,
-      value: row && row.ofCeiling[ceilingName(row)],
-      limit: lossless ? ">= 80%, lost 0" : ">= 80%",
-      met: row && row.ofCeiling[ceilingName(row)] >= 0.8 && row.lost === 0,
+      value: row?.ofShape,
+      unit: "%",
+      limit: lossless ? ">= 90%, lost 0" : ">= 90%",
+      met: row?.ofShape === undefined ? undefined : row.ofShape >= 0.9 && row.lost === 0,
     });
-    // For comparison, not targets: the copying receive, and the raw fan-in.
-    const copying = find(mode, FAN_IN, "copy");
+    const copying = find(mode, n, "copy");
     out.push({
-      name: `  ${mode}, ${FAN_IN} servers, zeroCopyReceive: false (copies)`,
-      value: copying && copying.ofCeiling[ceilingName(copying)],
+      name: `  ${mode}, ${n} servers, zeroCopyReceive: false (copies), of the same`,
+      value: copying?.ofShape,
+      unit: "%",
       limit: "for comparison",
       met: undefined,
     });
-    const fanIn = row?.ofFanIn?.[ceilingName(row)];
+    const cpu = row?.shapeSenderCpuUs ? row.serverCpuUs / row.shapeSenderCpuUs : undefined;
     out.push({
-      name: `  ${mode}, ${FAN_IN} servers, default options, of the raw ${FAN_IN}-to-1 PUSH/PULL`,
-      value: fanIn,
-      limit: "for comparison",
-      met: undefined,
+      name: `${mode}, ${n} servers: a server's CPU per frame, times pyzmq's sender`,
+      value: cpu,
+      unit: "x",
+      limit: "<= 1.2x",
+      met: cpu === undefined ? undefined : cpu <= 1.2,
+    });
+    // With 16 servers, frames/s may fall from the 4-server figure only as much as the raw one.
+    const sixteen = find(mode, 16);
+    const rawDrop = (servers: number) => {
+      const shape = shapes.find((s) => s.transport === "tcp" && s.servers === servers);
+      return mode === "pattern 1" ? shape?.pattern1.msgsPerSec : shape?.pattern2.msgsPerSec;
+    };
+    const raw4 = rawDrop(n);
+    const raw16 = rawDrop(16);
+    const kept = row && sixteen && raw4 && raw16
+      ? (sixteen.framesPerSec / row.framesPerSec) / (raw16 / raw4)
+      : undefined;
+    out.push({
+      name: `${mode}: frames/s kept from ${n} to 16 servers, over the raw shape's`,
+      value: kept,
+      unit: "x",
+      limit: ">= 1.0x",
+      met: kept === undefined ? undefined : kept >= 1,
     });
   }
   const trip = trips.find((t) => t.transport === "tcp" && t.mode === "plain");
@@ -494,6 +571,7 @@ function targets(rows: MultiServerRow[], trips: RoundTripRow[]): Target[] {
   out.push({
     name: "pattern 1 round trip p50, times the raw REQ/REP p50",
     value: trip && trip.timesRaw[rawName!],
+    unit: "x",
     limit: "<= 1.5x",
     met: trip && trip.timesRaw[rawName!] <= 1.5,
   });
@@ -502,13 +580,21 @@ function targets(rows: MultiServerRow[], trips: RoundTripRow[]): Target[] {
     const rss = sixteen.length ? Math.max(...sixteen.map((r) => r.peakRssMB)) : undefined;
     out.push({
       name: receive === "default"
-        ? "client peak RSS with 16 servers, default options, MB"
-        : "  client peak RSS with 16 servers, zeroCopyReceive: false, MB",
+        ? "client peak RSS with 16 servers, default options"
+        : "  client peak RSS with 16 servers, zeroCopyReceive: false",
       value: rss,
+      unit: "MB",
       limit: receive === "default" ? "<= 150 MB" : "for comparison",
       met: rss === undefined || receive === "copy" ? undefined : rss <= 150,
     });
   }
+  out.push({
+    name: `long run (${longRun?.frames ?? "-"} frames, default options): RSS growth, last 3/4`,
+    value: longRun?.growthMB,
+    unit: "MB",
+    limit: "<= 10 MB (flat)",
+    met: longRun === undefined ? undefined : longRun.growthMB <= 10,
+  });
   return out;
 }
 
@@ -532,15 +618,25 @@ function printTables(result: NetgearBenchResult): void {
           cell(c.reqRep.p99us, 6)
         } µs`,
       );
-      if (c.fanIn) {
-        console.log(
-          `  ${name.padEnd(9)}${transport.padEnd(5)}${
-            cell(c.fanIn.msgsPerSec)
-          } msgs/s from ${FAN_IN} PUSH processes to one PULL (fan-in)`,
-        );
-      }
     }
   }
+  if (result.shapes.length) {
+    console.log(
+      "raw pyzmq in NetGear's shape: N sender processes, one receiver binding one port each, copy=False",
+    );
+    for (const s of result.shapes) {
+      console.log(
+        `  ${s.transport.padEnd(5)}${String(s.servers).padStart(3)} x REQ -> REP${
+          cell(s.pattern1.msgsPerSec)
+        } msgs/s (sender${cell(s.pattern1.senderCpuUs, 6)} µs/msg)   PUSH -> PULL${
+          cell(s.pattern2.msgsPerSec)
+        } msgs/s (sender${cell(s.pattern2.senderCpuUs, 6)} µs/msg)`,
+      );
+    }
+  }
+  console.log(
+    "%shape: of raw pyzmq in the same shape; cpu: the client's µs per frame; srv: each server's; raw: pyzmq's sender's",
+  );
   const header = [
     "transport".padEnd(10),
     "mode".padEnd(19),
@@ -550,7 +646,10 @@ function printTables(result: NetgearBenchResult): void {
     "MB/s".padStart(9),
     "lost".padStart(7),
     ...names.map((n) => `%${n}`.padStart(10)),
+    "%shape".padStart(8),
     "cpu µs/f".padStart(9),
+    "srv µs/f".padStart(9),
+    "raw µs/f".padStart(9),
     "faults/f".padStart(9),
     "RSS MB".padStart(8),
   ].join("");
@@ -566,7 +665,10 @@ function printTables(result: NetgearBenchResult): void {
         cell(r.mbPerSec),
         String(r.lost).padStart(7),
         ...names.map((n) => pct(r.ofCeiling[n]).padStart(10)),
+        pct(r.ofShape),
         cell(r.cpuUsPerFrame),
+        cell(r.serverCpuUs),
+        r.shapeSenderCpuUs === undefined ? "-".padStart(9) : cell(r.shapeSenderCpuUs),
         cell(r.faultsPerFrame),
         cell(r.peakRssMB, 8),
       ].join(""),
@@ -616,9 +718,9 @@ function printTables(result: NetgearBenchResult): void {
   for (const t of result.targets) {
     const value = t.value === undefined
       ? "not measured"
-      : t.name.includes("RSS")
-      ? `${t.value.toFixed(0)} MB`
-      : t.name.includes("times")
+      : t.unit === "MB"
+      ? `${t.value.toFixed(1)} MB`
+      : t.unit === "x"
       ? `${t.value.toFixed(2)}×`
       : `${(t.value * 100).toFixed(0)}%`;
     console.log(

@@ -8,7 +8,8 @@ import { MODES, type NetgearBenchResult } from "../bench/netgear_bench.ts";
 import type { MachineInfo } from "../bench/_report.ts";
 
 const MAIN = new URL("../bench/main.ts", import.meta.url).pathname;
-// 4 servers bring the fan-in ceiling and the rows of the copying receive.
+// 1 and 4 servers bring pyzmq's same-shape ceilings (when pyzmq is here), 4 the rows of the
+// copying receive.
 const SERVERS = [1, 4];
 const TRANSPORTS = ["tcp", "ipc"] as const;
 
@@ -64,7 +65,15 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
       const ours = results.ceiling["deno-ffi"][transport];
       assert.ok(ours, `no ${transport} ceiling`);
       assert.ok(ours.pushPull.msgsPerSec > 0 && ours.reqRep.p50us > 0);
-      assert.ok(ours.fanIn && ours.fanIn.received === 160, JSON.stringify(ours.fanIn));
+    }
+    // pyzmq in NetGear's shape, 160 frames in all as every case: each sender sends its share.
+    const pyzmq = "pyzmq" in results.ceiling;
+    assert.equal(results.shapes.length, pyzmq ? TRANSPORTS.length * SERVERS.length : 0);
+    for (const shape of results.shapes) {
+      for (const raw of [shape.pattern1, shape.pattern2]) {
+        assert.equal(raw.received, Math.max(20, Math.ceil(160 / shape.servers)) * shape.servers);
+        assert.ok(raw.msgsPerSec > 0 && raw.senderCpuUs > 0, JSON.stringify(shape));
+      }
     }
 
     const copyRows = 2; // the lossless modes at 4 servers
@@ -83,7 +92,10 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
               r.receive === receive
             );
             assert.ok(row, `no row for ${transport} ${mode} x${servers} ${receive}`);
-            if (servers === 4) assert.ok(row.ofFanIn!["deno-ffi"] > 0, JSON.stringify(row));
+            assert.ok(row.serverCpuUs > 0, JSON.stringify(row));
+            if (pyzmq) {
+              assert.ok(row.ofShape! > 0 && row.shapeSenderCpuUs! > 0, JSON.stringify(row));
+            }
             assert.ok(row.delivered > 0 && row.delivered <= row.sent, JSON.stringify(row));
             assert.equal(row.lost, row.sent - row.delivered);
             if (mode !== "pattern 2 latest") assert.equal(row.lost, 0, JSON.stringify(row));
@@ -103,7 +115,8 @@ Deno.test("the NetGear benchmark's quick run writes every row", async () => {
     assert.ok(results.longRun, "no long run");
     assert.equal(results.longRun.frames, 400);
     assert.ok(results.longRun.samples.length >= 10);
-    assert.equal(results.targets.length, 9);
+    assert.equal(results.targets.length, 12);
+    assert.equal(results.targets.at(-1)!.value, results.longRun.growthMB);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

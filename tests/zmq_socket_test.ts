@@ -483,6 +483,85 @@ Deno.test("a lossless XPUB send waits for room without spinning, and goes out on
   assert.deepEqual(received, [...Array.from({ length: queued }, (_, i) => `m${i}`), "last"]);
 });
 
+/** A lossless XPUB whose one subscriber's queue is full: its next send must wait. */
+async function fullLosslessXpub(): Promise<{ xpub: Socket; sub: Socket; queued: number }> {
+  const endpoint = `inproc://xpub-full-${crypto.randomUUID()}`;
+  const xpub = new Socket("XPUB");
+  xpub.sendHighWaterMark = 1;
+  xpub.xpubNoDrop = true;
+  xpub.bind(endpoint);
+  const sub = new Socket("SUB");
+  sub.receiveHighWaterMark = 1;
+  sub.connect(endpoint);
+  sub.subscribe();
+  assert.deepEqual(strings(await xpub.receive({ timeout: 2000 })), ["\x01"]);
+  let queued = 0;
+  while (
+    queued < 100 &&
+    await xpub.send(bytes(`m${queued}`), { timeout: 0 }).then(() => true, () => false)
+  ) {
+    queued++;
+  }
+  assert.ok(queued >= 1 && queued < 100, `the queue took ${queued} messages`);
+  return { xpub, sub, queued };
+}
+
+Deno.test("a lossless XPUB send waiting for room ends promptly on close, abort or timeout", async () => {
+  for (const end of ["close", "abort", "timeout"] as const) {
+    const { xpub, sub } = await fullLosslessXpub();
+    try {
+      const controller = new AbortController();
+      const started = performance.now();
+      const pending = xpub.send([bytes("head"), bytes("body")], {
+        timeout: end === "timeout" ? 150 : 10_000,
+        signal: controller.signal,
+      });
+      await delay(100);
+      if (end === "close") await xpub.close();
+      if (end === "abort") controller.abort(new Error("stop waiting"));
+      const error = await pending.then(() => undefined, (e) => e);
+      const waited = performance.now() - started;
+      if (end === "abort") assert.equal((error as Error).message, "stop waiting");
+      else {
+        assert.ok(error instanceof ZmqError, `${end}: ${error}`);
+        assert.equal(error.code, end === "close" ? "EBADF" : "EAGAIN");
+      }
+      assert.ok(waited < 1500, `${end} ended the wait after ${waited.toFixed(0)} ms`);
+      if (end !== "close") {
+        // The socket still works: the subscriber drains, and a send goes out whole.
+        while (sub.tryReceive() !== null || await sub.poll(PollEvent.IN, 50)) { /* drain */ }
+        await xpub.send([bytes("after"), bytes(end)], { timeout: 2000 });
+        assert.deepEqual(strings(await sub.receive({ timeout: 2000 })), ["after", end]);
+      }
+    } finally {
+      await closeAll(xpub, sub);
+    }
+  }
+});
+
+Deno.test("a receive that comes while a lossless XPUB send waits for room completes too", async () => {
+  const { xpub, sub, queued } = await fullLosslessXpub();
+  try {
+    const sending = xpub.send(bytes("last"), { timeout: 5000 });
+    await delay(50);
+    // A second subscriber's subscription reaches the XPUB while its send waits.
+    const late = new Socket("SUB");
+    late.connect(xpub.lastEndpoint);
+    late.subscribe("x");
+    const subscription = await within(xpub.receive({ timeout: 3000 }), 4000, "the receive");
+    assert.deepEqual(strings(subscription), ["\x01x"]);
+    const received: string[] = [];
+    for (let i = 0; i <= queued; i++) {
+      received.push(...strings(await sub.receive({ timeout: 2000 })));
+    }
+    await within(sending, 4000, "the send");
+    assert.deepEqual(received.at(-1), "last");
+    await late.close();
+  } finally {
+    await closeAll(xpub, sub);
+  }
+});
+
 Deno.test("tryReceive takes a message already queued and never waits", async () => {
   const [pull, push] = pair("PULL", "PUSH", "tcp");
   try {

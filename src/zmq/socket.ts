@@ -113,6 +113,11 @@ const INLINE_BACKOFF_MAX = 64;
  * (zeromq/libzmq#1597), so that polling for it would spin.
  */
 const UNPOLLABLE_SEND_RETRY_MS = 1;
+/**
+ * The longest a send waits inside libzmq on the thread pool (see {@link Socket.send}) before it
+ * looks again at its deadline, its signal and whether the socket closed, in milliseconds.
+ */
+const PARKED_SEND_SLICE_MS = 20;
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -321,7 +326,7 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
         "Cannot send: another send is in progress on this socket; await it first",
       );
     }
-    const timeout = checkTimeout(options.timeout ?? this.#sendTimeout, "timeout");
+    let timeout = checkTimeout(options.timeout ?? this.#sendTimeout, "timeout");
     let memories: ArrayBufferLike[] | undefined;
     if (options.zeroCopy === "lend") memories = lent(parts);
     else if (options.zeroCopy) [parts, memories] = takeOver(parts);
@@ -335,6 +340,22 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       ) return;
     }
     this.#sending = true;
+    const deadline = toDeadline(timeout);
+    if (!this.#canPollOut() && !memories?.[0]) {
+      // Readiness to send cannot be polled: wait inside libzmq, on the thread pool.
+      let sent: boolean;
+      try {
+        sent = await this.#sendParked(parts, memories, deadline, options.signal);
+      } catch (error) {
+        this.#sending = false;
+        throw error;
+      }
+      if (sent) {
+        this.#sending = false;
+        return;
+      }
+      timeout = deadline === Infinity ? -1 : Math.max(0, Math.floor(deadline - performance.now()));
+    }
     return await this.#await<void>(PollEvent.OUT, timeout, options.signal, {
       attempt: (resolve) => this.#trySend(parts, memories) && (resolve(), true),
       expire: (_, reject) =>
@@ -990,6 +1011,65 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       : zmq().zmq_send(this.#handle, part, BigInt(part.byteLength), flags);
   }
 
+  /**
+   * A send that waits for room inside libzmq, on Deno's thread pool, in slices of at most
+   * {@link PARKED_SEND_SLICE_MS}: for sockets whose readiness to send cannot be polled, where the
+   * reactor could only try again every millisecond (which costs a waiting sender more CPU than
+   * its sending). Only the first part waits there (libzmq takes the rest with it). It is the one
+   * native call in flight; an abort, a close or the deadline is seen when its slice ends.
+   * Returns true once sent; false when another operation came to wait on the socket (the
+   * reactor then takes over, `#sending` still set); rejects like {@link Socket.send}.
+   */
+  async #sendParked(
+    parts: Uint8Array[],
+    memories: ArrayBufferLike[] | undefined,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    const timeout = deadline - performance.now();
+    try {
+      for (;;) {
+        if (this.#closed) throw closedError("send");
+        signal?.throwIfAborted();
+        if (this.#waiters.size > 0 || this.#inFlight) return false;
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          throw new ZmqError(
+            "EAGAIN",
+            `Cannot send: the peer took no message within ${Math.round(timeout)} ms`,
+          );
+        }
+        const slice = Math.max(1, Math.min(PARKED_SEND_SLICE_MS, Math.ceil(left)));
+        if (this.#written.get(Opt.SNDTIMEO) !== slice) this.#setInt(Opt.SNDTIMEO, slice);
+        const first = parts[0]; // stays referenced until the call settles
+        const call = zmq().zmq_send_wait(
+          this.#handle,
+          first,
+          BigInt(first.byteLength),
+          parts.length > 1 ? SNDMORE : 0,
+        );
+        this.#inFlight = call.then(() => {});
+        this.#inFlightEvents = 0;
+        this.#inFlightDeadline = -Infinity; // a newcomer waits for this slice's end
+        let sent: number;
+        try {
+          sent = await call;
+        } finally {
+          this.#inFlight = null;
+        }
+        if (sent >= 0) {
+          this.#sendRest(parts, memories);
+          return true;
+        }
+        // The pool thread's errno is not ours to read: a send from here tells the reason
+        // (EAGAIN: still no room; anything else throws).
+        if (!this.#closed && this.#trySend(parts, memories)) return true;
+      }
+    } finally {
+      this.#pump(); // operations that came meanwhile
+    }
+  }
+
   /** Sends now, or returns false; `block` lets libzmq wait for room up to `ZMQ_SNDTIMEO`. */
   #trySend(parts: Uint8Array[], memories?: ArrayBufferLike[], block = false): boolean {
     const last = parts.length - 1;
@@ -999,15 +1079,22 @@ export class Socket implements AsyncIterable<Uint8Array[]> {
       if (isTransient(lastErrno())) return false;
       throw lastError(`Cannot send on a ${this.type} socket`, sendAdvice);
     }
-    // libzmq accepts a multipart message whole or not at all: once the first part is in,
-    // the rest cannot be refused (only interrupted).
+    this.#sendRest(parts, memories);
+    return true;
+  }
+
+  /**
+   * Sends every part but the first, which libzmq took: it accepts a multipart message whole or
+   * not at all, so once the first part is in, the rest cannot be refused (only interrupted).
+   */
+  #sendRest(parts: Uint8Array[], memories: ArrayBufferLike[] | undefined): void {
+    const last = parts.length - 1;
     for (let i = 1; i <= last; i++) {
       const flags = i === last ? DONTWAIT : DONTWAIT | SNDMORE;
       if (retryInterrupted(() => this.#sendPart(parts[i], memories?.[i], flags)) < 0) {
         throw lastError(`Cannot send part ${i + 1} of ${last + 1}`);
       }
     }
-    return true;
   }
 
   /** Receives now, or returns null; `block` lets libzmq wait up to `ZMQ_RCVTIMEO`. */
