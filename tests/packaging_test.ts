@@ -166,6 +166,35 @@ Deno.test("the library's zeromq is the one deno.json makes deno install fetch", 
   assert.equal(CONFIG.imports.zeromq, ZEROMQ_PACKAGE);
 });
 
+/** The files under `dir` (a path relative to the repo) whose names end with one of `exts`. */
+function filesUnder(dir: string, exts: string[]): string[] {
+  const files: string[] = [];
+  for (const entry of Deno.readDirSync(new URL(dir, ROOT))) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) files.push(...filesUnder(path, exts));
+    else if (exts.some((ext) => entry.name.endsWith(ext))) files.push(path);
+  }
+  return files;
+}
+
+Deno.test("each npm package has one version across the source, tools and deno.json", () => {
+  const files = ["deno.json", "mod.ts", "cli.ts", ...filesUnder("src", [".ts", ".js"])];
+  files.push(...filesUnder("tools", [".ts"]), ...filesUnder("tests", [".ts"]));
+  const versions = new Map<string, Map<string, string>>(); // name → version → a file naming it
+  for (const file of files) {
+    const text = Deno.readTextFileSync(new URL(file, ROOT));
+    for (const [, name, version] of text.matchAll(/npm:(@?[\w.-]+(?:\/[\w.-]+)?)@(\d[\w.-]*)/g)) {
+      if (!versions.has(name)) versions.set(name, new Map());
+      versions.get(name)!.set(version, file);
+    }
+  }
+  assert.ok(versions.has("zeromq") && versions.has("@msgpack/msgpack"));
+  for (const [name, seen] of versions) {
+    const where = [...seen].map(([version, file]) => `${version} in ${file}`).join(", ");
+    assert.equal(seen.size, 1, `npm:${name} has more than one version: ${where}`);
+  }
+});
+
 /**
  * The npm packages in a `deno compile` listing, by name, with their sizes in bytes: the lines
  * under `.deno_compile_node_modules`, such as `│   └── zeromq/6.8.0/* (14MB)`.
