@@ -78,6 +78,7 @@ const cliCode = await main(["--version"]); // prints "netgear <version>"
 console.log(JSON.stringify({
   exportCounts,
   libzmq: libzmqInfo().version,
+  libzmqSource: libzmqInfo().source,
   shape: item.frame.shape,
   message: item.message,
   jpeg: decoded.shape,
@@ -102,36 +103,41 @@ Deno.test({
       const remote = [`--allow-import=${server.host}`, `--reload=${server.origin}`];
       const checked = await deno(["check", ...remote, "main.ts"], { cwd: dir, seconds: 240 });
       assert.equal(checked.code, 0, `deno check failed:\n${checked.stderr}`);
-      const run = await deno(
-        [
-          "run",
-          ...remote,
-          "--allow-ffi",
-          "--allow-read",
-          `--allow-write=${dir}`,
-          "--allow-env",
-          "--allow-net=127.0.0.1",
-          "main.ts",
-          String(freePort()),
-          dir,
-        ],
-        { cwd: dir, seconds: 120 },
-      );
-      assert.equal(run.code, 0, `the consumer failed:\n${run.stderr}`);
-      const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
-      assert.ok(
-        result.exportCounts.every((n: number) => n > 0),
-        `an entry point exports nothing: ${result.exportCounts}`,
-      );
-      assert.equal(result.exportCounts.length, ENTRIES.length);
-      assert.ok(result.libzmq[0] >= 4);
-      assert.deepEqual(result.shape, [48, 64, 3]);
-      assert.equal(result.message, "from a URL");
-      assert.deepEqual(result.jpeg, [8, 16, 3]);
-      assert.deepEqual(result.montage, [24, 64, 3]);
-      assert.equal(result.viewer, 200);
-      assert.equal(result.publicKey, 40);
-      assert.equal(result.cliCode, 0);
+      // As installed (the system's libzmq here), then on the npm zeromq package's copy, which a
+      // consumer finds in Deno's cache with no setup either.
+      for (const libzmq of [undefined, "bundled"]) {
+        const run = await deno(
+          [
+            "run",
+            ...remote,
+            "--allow-ffi",
+            "--allow-read",
+            `--allow-write=${dir}`,
+            "--allow-env",
+            "--allow-net=127.0.0.1",
+            "main.ts",
+            String(freePort()),
+            dir,
+          ],
+          { cwd: dir, seconds: 120, env: libzmq ? { NETGEAR_LIBZMQ: libzmq } : {} },
+        );
+        assert.equal(run.code, 0, `the consumer failed (NETGEAR_LIBZMQ=${libzmq}):\n${run.stderr}`);
+        const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+        assert.ok(
+          result.exportCounts.every((n: number) => n > 0),
+          `an entry point exports nothing: ${result.exportCounts}`,
+        );
+        assert.equal(result.exportCounts.length, ENTRIES.length);
+        assert.ok(result.libzmq[0] >= 4);
+        if (libzmq) assert.equal(result.libzmqSource, "bundled");
+        assert.deepEqual(result.shape, [48, 64, 3]);
+        assert.equal(result.message, "from a URL");
+        assert.deepEqual(result.jpeg, [8, 16, 3]);
+        assert.deepEqual(result.montage, [24, 64, 3]);
+        assert.equal(result.viewer, 200);
+        assert.equal(result.publicKey, 40);
+        assert.equal(result.cliCode, 0);
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
