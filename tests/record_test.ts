@@ -8,6 +8,7 @@ import { createFrame, type Frame, NetGear } from "../mod.ts";
 import { Recorder, type RecorderOptions, type RecordEvent } from "../src/record/mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 import { delay, freePorts, within } from "./_endpoints.ts";
+import { Cli } from "./_cli.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
 
@@ -300,4 +301,98 @@ Deno.test("frames it cannot record are dropped, counted and reported once", asyn
   assert.throws(() => recorder.write(1, frameOf(4, 4, 0)), /closed recorder/);
   assert.deepEqual(filesIn(directory), []);
   Deno.removeSync(directory, { recursive: true });
+});
+
+/** Two `netgear send` servers streaming until stopped: 320x240 and 160x120, at 15 fps. */
+function senders(ports: number[]): Cli[] {
+  const sizes = ["320x240", "160x120"];
+  return ports.map((port, s) =>
+    new Cli(["send", "--address=127.0.0.1", `--port=${port}`, `--size=${sizes[s]}`, "--fps=15"])
+  );
+}
+
+/** Waits until `recv` has started a file for each of `ports`. */
+async function filesStarted(recv: Cli, ports: number[]): Promise<void> {
+  for (const port of ports) await recv.waitFor(new RegExp(`recording ${port} to `));
+}
+
+for (const group of [false, true]) {
+  const to = group ? "its process group, ffmpeg too (a terminal's Ctrl+C)" : "the CLI alone";
+  Deno.test(`netgear recv --record: SIGINT to ${to} closes every file complete, as the summary says`, async () => {
+    await sigintCase(group);
+  });
+}
+
+async function sigintCase(group: boolean): Promise<void> {
+  const ports = freePorts(2);
+  const directory = Deno.makeTempDirSync({ prefix: "netgear-record-cli-" });
+  const recv = new Cli(
+    ["recv", "--address=127.0.0.1", `--ports=${ports}`, "--record", directory, "--json"],
+    { task: group },
+  );
+  const sending = senders(ports);
+  try {
+    await filesStarted(recv, ports);
+    await recv.waitFor(/recorded [1-9]\d*, 0 not recorded/); // the status line counts
+    await delay(1500);
+    recv.ctrlC();
+    const { code, stdout } = await recv.finish(30_000);
+    assert.equal(code, 130, recv.stderr);
+    const { recording } = JSON.parse(stdout);
+    assert.equal(recording.encoder, "libx264");
+    assert.equal(recording.errors, 0, recv.stderr);
+    assert.equal(recording.files.length, 2);
+    const sizes: Record<number, number[]> = { [ports[0]]: [320, 240], [ports[1]]: [160, 120] };
+    let frames = 0;
+    for (const file of recording.files) {
+      const info = await probe(file.path);
+      // An ffmpeg that got the SIGINT itself ends its file at once: frames still in its pipe
+      // (written, so counted) are not in it.
+      if (group) assert.ok(info.frames > 0 && info.frames <= file.frames, file.path);
+      else assert.equal(info.frames, file.frames, file.path);
+      assert.deepEqual([info.width, info.height], sizes[file.port]);
+      frames += file.frames;
+    }
+    assert.ok(frames > 0);
+    assert.equal(recording.recorded, frames);
+  } finally {
+    for (const run of [recv, ...sending]) run.ctrlC();
+    await Promise.allSettled([recv, ...sending].map((run) => run.finish(10_000)));
+    Deno.removeSync(directory, { recursive: true });
+  }
+}
+
+Deno.test("netgear recv --record killed with SIGKILL, ffmpeg and all: each file still decodes up to about a second before the kill", async () => {
+  const ports = freePorts(2);
+  const directory = Deno.makeTempDirSync({ prefix: "netgear-record-cli-" });
+  // Under deno task, in a process group of its own: the kill takes its ffmpeg children too.
+  const recv = new Cli(
+    ["recv", "--address=127.0.0.1", `--ports=${ports}`, "--record", directory],
+    { task: true },
+  );
+  const sending = senders(ports);
+  try {
+    await filesStarted(recv, ports);
+    await delay(4000);
+    const killedAt = Date.now();
+    recv.kill("SIGKILL");
+    await recv.finish(10_000);
+    const files = filesIn(directory);
+    assert.equal(files.length, 2);
+    for (const path of files) {
+      const info = await probe(path);
+      // The file's start time is in its name; its frames are timed by their arrival.
+      const [, y, mo, d, h, mi, sec] = path.match(
+        /_(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d\.\d{3})Z/,
+      )!;
+      const start = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}Z`);
+      const last = start + Math.max(...info.times);
+      assert.ok(info.frames > 15, `${path}: ${info.frames} frames`);
+      assert.ok(last >= killedAt - 3000, `${path}: ends ${killedAt - last} ms before the kill`);
+    }
+  } finally {
+    for (const run of sending) run.ctrlC();
+    await Promise.allSettled([recv, ...sending].map((run) => run.finish(10_000)));
+    Deno.removeSync(directory, { recursive: true });
+  }
 });

@@ -87,8 +87,9 @@ export function encoderArgs(input: EncoderInput, encoder: EncoderChoice, path: s
   return [
     "-hide_banner",
     "-nostdin",
+    "-nostats",
     "-loglevel",
-    "error",
+    "info",
     "-probesize",
     "32",
     "-analyzeduration",

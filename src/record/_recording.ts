@@ -22,8 +22,11 @@ export interface RecordingSettings {
   readonly gracePeriod: number;
   /** A frame reached ffmpeg's input. */
   readonly onWritten: () => void;
-  /** The encoder died, or could not start; `lost` frames were queued for it. */
-  readonly onFailed: (error: RecordError, lost: number) => void;
+  /**
+   * The encoder died or could not start (`error`), or ended the file by itself on a signal
+   * from outside (no error); `lost` frames were queued for it.
+   */
+  readonly onFailed: (error: RecordError | undefined, lost: number) => void;
 }
 
 /** How a recording ended: the frames it could not write, and an error if ffmpeg ended badly. */
@@ -107,12 +110,23 @@ export class Recording {
     this.#pump();
   }
 
-  #exitError(process: FfmpegProcess, status: Deno.CommandStatus, what: string): RecordError {
+  /**
+   * Why ffmpeg ended, as an error; `undefined` when a signal from outside stopped it and it
+   * finished the file, as it says ("Exiting normally"): Ctrl+C in a terminal reaches the whole
+   * process group, ffmpeg too.
+   */
+  #exitError(
+    process: FfmpegProcess,
+    status: Deno.CommandStatus,
+    what: string,
+  ): RecordError | undefined {
+    const lines = process.runningLines;
+    if (lines.some((line) => /^Exiting normally, received signal/.test(line))) return undefined;
     return new RecordError(
       withStderr(
         `Recording of ${this.#label} ${what}: ${exitText(status)}; check the disk and the ` +
           `encoder's arguments`,
-        process.stderrLines,
+        lines,
       ),
       {
         port: this.settings.port,
@@ -195,7 +209,7 @@ export class Recording {
     );
   }
 
-  #fail(error: RecordError): void {
+  #fail(error: RecordError | undefined): void {
     if (this.#failed || this.#ending) return;
     this.#failed = true;
     // A write still pending fails as ffmpeg is gone; its frame counts with the queue's.
@@ -235,6 +249,7 @@ export class Recording {
     // A write still pending when ffmpeg was stopped failed with it.
     const alsoLost = this.#writing || this.#queuedFrames > 0 ? this.#discard() : 0;
     if (failedBefore || this.#failed || status.success) return { lost: lost + alsoLost };
-    return { lost: lost + alsoLost, error: this.#exitError(process, status, "ended badly") };
+    const error = this.#exitError(process, status, "ended badly");
+    return error ? { lost: lost + alsoLost, error } : { lost: lost + alsoLost };
   }
 }

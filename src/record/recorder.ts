@@ -123,7 +123,7 @@ export interface RecorderStats {
   readonly recorded: number;
   /**
    * Frames dropped, by reason: `behind` (the encoder's queue was full), `encoder-failed` (the
-   * encoder died, could not start, or was stopped with frames still queued), `unsupported`
+   * encoder died, could not start, or stopped, with frames still queued), `unsupported`
    * (not a `uint8` frame of shape `[h, w]`, `[h, w, 1]`, `[h, w, 3]` (BGR) or `[h, w, 4]`
    * (BGRA), or a released frame).
    */
@@ -191,7 +191,9 @@ function checkPositive(name: string, value: unknown, integer = false): void {
  * `write()` copies the frame into the file's queue and returns at once; it never waits for
  * the encoder. A frame that finds the queue full (`queueFrames`) is dropped and counted. An
  * encoder that dies is reported through `onEvent` with ffmpeg's own last lines; the server's
- * later frames are dropped for `restartDelay` ms, then start a new file.
+ * later frames are dropped for `restartDelay` ms, then start a new file. An encoder stopped by
+ * a signal from outside (Ctrl+C in a terminal reaches ffmpeg too) finishes its file, which
+ * ends as usual (an `end` event, no error); the server's next frame starts a new file.
  *
  * Needs ffmpeg and `--allow-run=ffmpeg --allow-write`.
  *
@@ -387,8 +389,10 @@ export class Recorder implements AsyncDisposable {
       onWritten: () => this.#recorded++,
       onFailed: (error, lost) => {
         this.#drop("encoder-failed", lost);
-        this.#failedAt.set(key, now());
-        this.#report(port, error);
+        if (error) {
+          this.#failedAt.set(key, now());
+          this.#report(port, error);
+        }
         if (this.#files.get(key) === file) void this.#retire(key);
       },
     });
