@@ -263,7 +263,8 @@ Deno.test("recv --view serves the live page at the URL it prints", async () => {
 });
 
 /** Plain status lines of `recv` (stderr is a pipe here, not a terminal). */
-const RECV_STATUS = /^\d+: (waiting|gone|live|[\d.]+ fps) \(\d+\) \| .*\d+ dropped$/m;
+const RECV_STATUS =
+  /^\d+: (waiting|gone|live|[\d.]+ fps(, age \d+\/\d+ ms)?) \(\d+\) \| .*\d+ dropped$/m;
 
 /**
  * Two senders (synthetic and ffmpeg testsrc) stream to one `recv --json`; returns the summary

@@ -56,6 +56,8 @@ export interface RecvSettings {
   readonly secure: SecureSettings;
   /** The browser viewer's `hostname` and `port`, if asked for. */
   readonly view: { hostname: string; port: number } | undefined;
+  /** Live mode (`--live`): each server's newest frame wins. */
+  readonly live: boolean;
   /** Multi-server mode. */
   readonly multiserver: boolean;
   /** NetGear's own log. */
@@ -88,6 +90,12 @@ export interface ServerSummary {
   readonly fps: number;
   /** The message that came with its last frame. */
   readonly lastMessage: unknown;
+  /**
+   * How old its frames were on arrival, in ms, over its last 2 s of frames: this host's clock
+   * less the capture time each frame carries, so only as right as the two clocks agree (NTP).
+   * Absent when its frames carry none (vidgear servers) or without multi-server mode.
+   */
+  readonly frameAge?: { readonly p50: number; readonly p99: number; readonly frames: number };
 }
 
 /** What `netgear recv --json` prints when it ends. */
@@ -149,6 +157,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     wait: values.wait === undefined ? undefined : positiveNumber(values.wait as string, "--wait"),
     view: values.view === undefined ? undefined : hostPortValue(values.view as string, "--view"),
     multiserver,
+    live: values.live === true,
     logging: values.logging === true,
     quiet: values.quiet === true,
     secure: secureSettings(values),
@@ -196,6 +205,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       livenessTimeout: settings.liveness,
       waitTimeout: settings.multiserver ? settings.wait : undefined,
       logging: settings.logging,
+      live: settings.live,
       ...settings.secure,
       onServerEvent: (event) => {
         if (event.type === "leave") {
@@ -272,7 +282,10 @@ function statusText(tally: FrameTally, client: NetGear | undefined): string {
     const info = infos.find((i) => Number(i.port) === server.port);
     const { state } = stateOf(info, server.frames);
     const rate = state === "live" ? `${server.recentFps.toFixed(1)} fps` : state;
-    return `${server.port}: ${rate} (${server.frames})`;
+    const age = state === "live" && info?.frameAge
+      ? `, age ${Math.round(info.frameAge.p50)}/${Math.round(info.frameAge.p99)} ms`
+      : "";
+    return `${server.port}: ${rate}${age} (${server.frames})`;
   });
   const dropped = Object.values(client?.stats.dropped ?? {}).reduce((a, b) => a + b, 0);
   return `${servers.join(" | ")} | ${dropped} dropped`;
@@ -300,6 +313,7 @@ function summarize(
       bytes: server.bytes,
       fps: Math.round(averageFps(server) * 100) / 100,
       lastMessage: server.lastMessage,
+      ...(info?.frameAge ? { frameAge: info.frameAge } : {}),
     };
   });
   return {
@@ -323,10 +337,11 @@ function summarize(
 function formatSummary(summary: RecvSummary, out: string | undefined): string {
   const lines = summary.servers.map((s) => {
     const state = s.goneReason ? `gone (${s.goneReason})` : s.state;
+    const age = ageText(s.frameAge);
     const message = s.lastMessage === null ? "" : `, last message: ${formatMessage(s.lastMessage)}`;
     return `${s.port}: ${s.frames} frames, ${formatBytes(s.bytes)}, ${
       s.fps.toFixed(1)
-    } fps, ${state}${message}`;
+    } fps${age}, ${state}${message}`;
   });
   const snapshots = summary.snapshots === undefined
     ? ""
@@ -337,6 +352,11 @@ function formatSummary(summary: RecvSummary, out: string | undefined): string {
     } s (${summary.end}); ${summary.drops} dropped${snapshots}`,
   );
   return lines.join("\n");
+}
+
+/** `, frame age p50 5 ms, p99 14 ms`, or nothing without ages. */
+function ageText(age: ServerSummary["frameAge"]): string {
+  return age ? `, frame age p50 ${Math.round(age.p50)} ms, p99 ${Math.round(age.p99)} ms` : "";
 }
 
 /** The `netgear recv` command. */
@@ -405,6 +425,12 @@ export const recvCommand: Command = defineCommand({
       type: "string",
       value: "SECONDS",
       description: "Wait this long for servers not started yet (default: until stopped)",
+    },
+    {
+      name: "live",
+      type: "boolean",
+      description:
+        "Live mode: each server's newest frame wins, older ones are dropped and counted (pair with send --live)",
     },
     multiserverOption("Multi-server mode: one port per server"),
     ...SECURE_OPTIONS,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetGear } from "../netgear/mod.ts";
+import { type LiveRate, NetGear } from "../netgear/mod.ts";
 import {
   type CaptureError,
   type CaptureSource,
@@ -78,6 +78,8 @@ export interface SendSettings {
   readonly stallTimeout: number;
   /** JPEG quality when compressing. */
   readonly jpegQuality: number | undefined;
+  /** Live mode (`--live`): JPEG, with quality and frame rate lowered on a congested link. */
+  readonly live: boolean;
   /** Multi-server mode. */
   readonly multiserver: boolean;
   /** NetGear's own log. */
@@ -115,6 +117,7 @@ export function sendSettings({ values, positionals }: ParsedCommandLine): SendSe
     stallTimeout: positiveNumber(values["stall-timeout"] as string, "--stall-timeout"),
     jpegQuality: values.jpeg === undefined ? undefined : jpegQualityValue(values.jpeg as string),
     multiserver,
+    live: values.live === true,
     logging: values.logging === true,
     quiet: values.quiet === true,
     secure: secureSettings(values),
@@ -176,6 +179,12 @@ function shortReason(error: CaptureError, stallTimeout: number): string {
   }
 }
 
+/** What a live server's rate control chose: `live: quality 75, 1 frame in 2`. */
+function liveText(live: LiveRate): string {
+  const share = live.sendsOneIn > 1 ? `, 1 frame in ${live.sendsOneIn}` : "";
+  return `live: quality ${live.quality}${share}`;
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
@@ -184,12 +193,15 @@ function plural(count: number, noun: string): string {
 async function send(settings: SendSettings, context: CliContext): Promise<number> {
   const tally = new FrameTally([settings.port]);
   let lost = 0;
+  let live: LiveRate | undefined;
   let reconnects = 0;
   let reopening: Reopening | undefined;
   const status = new StatusLine(() => {
     tally.sample();
     const server = tally.get(settings.port)!;
-    const sent = `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost`;
+    const sent = `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost${
+      live ? `, ${liveText(live)}` : ""
+    }`;
     if (reopening === undefined) return sent;
     const wait = Math.ceil((reopening.at - performance.now()) / 1000);
     const when = wait > 0 ? `in ${wait} s` : "under way";
@@ -244,7 +256,8 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
     pattern: settings.pattern,
     multiserverMode: settings.multiserver,
     logging: settings.logging,
-    jpegCompression: settings.jpegQuality !== undefined,
+    jpegCompression: settings.live || settings.jpegQuality !== undefined,
+    live: settings.live,
     jpegCompressionQuality: settings.jpegQuality,
     ...settings.secure,
   });
@@ -268,12 +281,21 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
       }
       // Pattern 1: frames whose reply never came; pattern 2: frames sent while no client was there.
       lost = server.stats.timeouts + (server.stats.dropped["no-receiver"] ?? 0);
+      live = server.stats.live;
       tally.add(settings.port, frame, message);
     }
   } finally {
     status.stop();
   }
   const sent = tally.get(settings.port)!;
+  if (live) {
+    const { skipped = 0, congested = 0 } = server.stats.dropped;
+    const times = plural(live.congestion, "time");
+    context.err(
+      `netgear send: ${liveText(live)}; the link was congested ${times}, ` +
+        `${plural(skipped, "frame")} skipped, ${congested} found no room`,
+    );
+  }
   context.err(
     `netgear send: ${interrupt.interrupted ? "interrupted" : "done"}: ${sent.frames} frames ` +
       `sent, ${lost} lost${reconnects > 0 ? `, ${plural(reconnects, "reconnect")}` : ""}`,
@@ -390,6 +412,12 @@ export const sendCommand: Command = defineCommand({
       value: "QUALITY",
       bare: "90",
       description: "JPEG-compress frames (quality 10-100, default 90)",
+    },
+    {
+      name: "live",
+      type: "boolean",
+      description:
+        "Live mode for a slow link: JPEG (quality --jpeg at most, default 90), lowered, then fewer frames, while the link is congested (pair with recv --live)",
     },
     multiserverOption("Multi-server mode: the client tells servers apart by port"),
     ...SECURE_OPTIONS,

@@ -32,6 +32,9 @@ export interface ServerFigures {
   readonly fps: number;
   /** Its address, when known; shown in the label. */
   readonly peerAddress?: string;
+  /** How old its frames are on arrival, in ms (a NetGear `ServerInfo.frameAge`); shown in the
+   * label when known. */
+  readonly frameAge?: { readonly p50: number; readonly p99: number };
 }
 
 /** What {@linkcode watchClient} reads of the client (a `NetGear` receiver). */
@@ -78,14 +81,17 @@ export interface ServerChange {
 export function watchClient(viewer: Viewer, item: ReceivedItem, client: ClientFigures): void {
   const key = item.port ?? "client";
   let fps: number | undefined;
+  let age: ServerFigures["frameAge"];
   let label = item.port === undefined ? "client" : `port ${item.port}`;
   for (const server of client.servers) {
     if (server.state === "gone") viewer.remove(server.port);
     else if (String(server.port) === String(key)) {
       fps = server.fps;
+      age = server.frameAge;
       if (server.peerAddress) label += ` · ${server.peerAddress}`;
     }
   }
+  if (age) label += ` · age ${Math.round(age.p50)} ms (p99 ${Math.round(age.p99)})`;
   viewer.update(key, item.frame, { message: item.message, fps, label });
 }
 
