@@ -82,19 +82,19 @@ export const PACKAGES: readonly SystemPackage[] = [
     name: "python3-zmq",
     purpose: "pyzmq, for the vidgear-wire Python peer",
     probe: { python: "zmq" },
-    neededBy: (_file, source) => source.includes("./_python_peer.ts"),
+    neededBy: (_file, source) => /from "\.\/_python_peer\.ts"/.test(source),
   },
   {
     name: "python3-numpy",
     purpose: "numpy, for the vidgear-wire Python peer",
     probe: { python: "numpy" },
-    neededBy: (_file, source) => source.includes("./_python_peer.ts"),
+    neededBy: (_file, source) => /from "\.\/_python_peer\.ts"/.test(source),
   },
   {
     name: "chromium",
     purpose: "the live viewer's browser tests (NETGEAR_SKIP_BROWSER=1 skips them)",
     probe: { chromium: true },
-    neededBy: (_file, source) => !SKIP_BROWSER && source.includes("./_browser.ts"),
+    neededBy: (_file, source) => !SKIP_BROWSER && /from "\.\/_browser\.ts"/.test(source),
   },
 ];
 
@@ -187,6 +187,8 @@ export interface TestCase {
   file: string;
   name: string;
   line: number;
+  /** Seconds. */
+  time: number;
   outcome: "passed" | "failed" | "skipped";
 }
 
@@ -212,6 +214,7 @@ export function parseJunit(xml: string): TestCase[] {
       file: attribute("classname"),
       name: attribute("name"),
       line: Number(attribute("line")) || 0,
+      time: Number(attribute("time")) || 0,
       outcome: /<(failure|error)\b/.test(body)
         ? "failed"
         : /<skipped\b/.test(body)
@@ -260,6 +263,8 @@ export function summarize(runs: readonly RunResult[], skips: readonly SkipRecord
     skipped.push(...cases.filter((c) => c.outcome === "skipped"));
     failed.push(...cases.filter((c) => c.outcome === "failed"));
   }
+  const slowest = slowestFiles(runs.flatMap((run) => run.cases ?? []), 5);
+  if (slowest.length > 0) lines.push(`Slowest files: ${slowest.join(", ")}`);
   if (failed.length > 0) {
     lines.push(`Failed (${failed.length}):`);
     for (const c of failed) lines.push(`  ${c.file}:${c.line} ${c.name}`);
@@ -278,6 +283,21 @@ export function summarize(runs: readonly RunResult[], skips: readonly SkipRecord
     for (const reason of reasons) lines.push(`    reason: ${reason}`);
   }
   return lines;
+}
+
+/** The `count` files that took longest (steps not counted twice), as `file (N s)`. */
+export function slowestFiles(cases: readonly TestCase[], count: number): string[] {
+  const seconds = new Map<string, number>();
+  const names = new Set(cases.map((c) => `${c.file}\n${c.name}`));
+  for (const c of cases) {
+    const parts = c.name.split(" > ");
+    const step = parts.slice(1).some((_, i) =>
+      names.has(`${c.file}\n${parts.slice(0, i + 1).join(" > ")}`)
+    );
+    if (!step) seconds.set(c.file, (seconds.get(c.file) ?? 0) + c.time);
+  }
+  return [...seconds].sort((a, b) => b[1] - a[1]).slice(0, count)
+    .map(([file, s]) => `${file.replace(/^\.\//, "")} (${Math.round(s)} s)`);
 }
 
 /** What the command line asked for. */
@@ -418,8 +438,15 @@ export function realSystem(root: string): System {
       return Promise.resolve(findChromium() !== undefined);
     },
     async run(command, args, env) {
-      const { code } = await new Deno.Command(command, { args, env, cwd: root }).output();
-      return code;
+      const child = new Deno.Command(command, {
+        args,
+        env,
+        cwd: root,
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+      return (await child.status).code;
     },
     readText(path) {
       try {
