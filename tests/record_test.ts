@@ -5,7 +5,12 @@
 
 import assert from "node:assert/strict";
 import { createFrame, type Frame, NetGear } from "../mod.ts";
-import { Recorder, type RecorderOptions, type RecordEvent } from "../src/record/mod.ts";
+import {
+  Recorder,
+  type RecorderOptions,
+  RecordError,
+  type RecordEvent,
+} from "../src/record/mod.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 import { delay, freePorts, within } from "./_endpoints.ts";
 import { Cli } from "./_cli.ts";
@@ -301,6 +306,22 @@ Deno.test("frames it cannot record are dropped, counted and reported once", asyn
   assert.throws(() => recorder.write(1, frameOf(4, 4, 0)), /closed recorder/);
   assert.deepEqual(filesIn(directory), []);
   Deno.removeSync(directory, { recursive: true });
+});
+
+Deno.test("a folder it cannot create, or a bad option, is refused at once with what to do", () => {
+  const file = Deno.makeTempFileSync();
+  try {
+    assert.throws(
+      () => new Recorder({ directory: `${file}/recordings` }),
+      (error: unknown) =>
+        error instanceof RecordError &&
+        /Cannot record to ".*": .*; pick a folder/.test(error.message),
+    );
+    assert.throws(() => new Recorder({ directory: "x", queueFrames: 0 }), RangeError);
+    assert.throws(() => new Recorder({ directory: "x", segmentSeconds: -1 }), RangeError);
+  } finally {
+    Deno.removeSync(file);
+  }
 });
 
 /** Two `netgear send` servers streaming until stopped: 320x240 and 160x120, at 15 fps. */

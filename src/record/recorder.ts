@@ -244,7 +244,7 @@ export class Recorder implements AsyncDisposable {
    * (in the background, so that the first file starts sooner).
    *
    * @throws {RangeError} When a number option is not positive.
-   * @throws {Deno.errors.PermissionDenied} When the directory cannot be created.
+   * @throws {RecordError} When the directory cannot be created.
    */
   constructor(options: RecorderOptions) {
     if (options === null || typeof options !== "object" || typeof options.directory !== "string") {
@@ -262,7 +262,15 @@ export class Recorder implements AsyncDisposable {
     this.#gracePeriod = options.stopGracePeriod ?? 5000;
     this.#restartDelay = options.restartDelay ?? 5000;
     this.#onEvent = options.onEvent;
-    Deno.mkdirSync(this.#directory, { recursive: true });
+    try {
+      Deno.mkdirSync(this.#directory, { recursive: true });
+    } catch (error) {
+      throw new RecordError(
+        `Cannot record to "${this.#directory}": ${(error as Error).message}; pick a folder ` +
+          `this process may create and write to (and allow it: --allow-write)`,
+        { cause: error },
+      );
+    }
     this.#chooseEncoder().catch(() => {}); // reported with the first file, if it fails
   }
 
