@@ -308,6 +308,42 @@ Deno.test("frames it cannot record are dropped, counted and reported once", asyn
   Deno.removeSync(directory, { recursive: true });
 });
 
+Deno.test("an ffmpeg without libx264, older than 5.1: MPEG-4 part 2, still timed by the frames", async () => {
+  // This machine's ffmpeg has libx264 and is 5.1: a wrapper hides libx264 from its encoder list
+  // and reports version 4.4, so the recorder falls back to mpeg4 and -vsync (a stand-in for such
+  // an ffmpeg; everything else is the real one).
+  const bin = Deno.makeTempDirSync({ prefix: "netgear-old-ffmpeg-" });
+  const wrapper = `${bin}/ffmpeg`;
+  Deno.writeTextFileSync(
+    wrapper,
+    [
+      "#!/bin/sh",
+      'case "$*" in',
+      '  *-version*) echo "ffmpeg version 4.4.2-0+deb11u1 Copyright (c) 2000-2021"; exit 0 ;;',
+      '  *-encoders*) ffmpeg "$@" | grep -v libx264; exit 0 ;;',
+      "esac",
+      `echo "$*" >> ${bin}/args.log`,
+      'exec ffmpeg "$@"',
+      "",
+    ].join("\n"),
+  );
+  Deno.chmodSync(wrapper, 0o755);
+  const { directory, events, recorder } = recorderIn({ ffmpegPath: wrapper });
+  const start = Date.now();
+  for (let i = 0; i < 15; i++) recorder.write(3, frameOf(64, 48, i), { time: start + i * 66.7 });
+  await recorder.close();
+  assert.equal(recorder.stats.encoder, "mpeg4");
+  assert.equal(recorder.stats.errors, 0, JSON.stringify(events));
+  const [path] = filesIn(directory);
+  const info = await probe(path);
+  assert.equal(info.codec, "mpeg4");
+  assert.equal(info.frames, 15);
+  assert.ok(Math.abs(info.times[14] - 14 * 66.7) <= 2, `last frame at ${info.times[14]} ms`);
+  assert.match(Deno.readTextFileSync(`${bin}/args.log`), / -vsync passthrough /);
+  Deno.removeSync(directory, { recursive: true });
+  Deno.removeSync(bin, { recursive: true });
+});
+
 Deno.test("a folder it cannot create, or a bad option, is refused at once with what to do", () => {
   const file = Deno.makeTempFileSync();
   try {
