@@ -7,12 +7,11 @@
  * @module
  */
 
-import { createFrame, type Frame } from "./frame.ts";
 import { NetGear } from "./netgear/netgear.ts";
 import type { Pattern } from "./netgear/options.ts";
 import { SyntheticSource } from "./capture/mod.ts";
-import { buildMontages, drawText, encodePng } from "./montage/mod.ts";
-import { removeOnLeave, startViewer, type Viewer, watchClient } from "./viewer/mod.ts";
+import { type FrameDisplay, SnapshotWriter } from "./montage/mod.ts";
+import { removeOnLeave, startViewer, watchClient } from "./viewer/mod.ts";
 
 /** Options of {@linkcode runDemo}. */
 export interface DemoOptions {
@@ -47,12 +46,12 @@ export interface DemoOptions {
    */
   ports?: readonly [number, number];
   /**
-   * The live viewer's port on 127.0.0.1; `0` takes any free one. `false` runs without the
+   * Where the live viewer listens; port `0` takes any free one. `false` runs without the
    * viewer.
    *
-   * @default {0}
+   * @default {{ hostname: "127.0.0.1", port: 0 }}
    */
-  viewPort?: number | false;
+  view?: { hostname?: string; port?: number } | false;
   /** Ends the demo early (Ctrl+C): the servers close and the client ends once both have gone. */
   signal?: AbortSignal;
   /**
@@ -67,7 +66,7 @@ export interface DemoOptions {
 export interface DemoResult {
   /** The viewer's URL, unless it ran without one. */
   readonly url?: string;
-  /** The snapshot files written, in order. */
+  /** The snapshot files written (`montage-000001.png`, …), in order. */
   readonly snapshots: readonly string[];
   /** Frames the client received from each server, by port. */
   readonly frames: Readonly<Record<string, number>>;
@@ -86,15 +85,16 @@ const GRACE_MS = 5000;
  * Needs `--allow-ffi --allow-read --allow-env` (libzmq, the codecs), `--allow-write` for `out`
  * and `--allow-net=127.0.0.1` for the viewer.
  *
- * @param options Duration, output folder, rate, pattern, ports, viewer port, cancellation.
+ * @param options Duration, output folder, rate, pattern, ports, viewer, cancellation.
  * @returns The viewer's URL, the snapshots written and the frames received per server.
  * @throws {RangeError | TypeError} For invalid options.
  * @throws {ZmqError} When a port is taken.
+ * @throws {Deno.errors.AddrInUse} When the viewer's port is taken.
  *
  * @example Five seconds, no browser page
  * ```ts ignore
  * import { runDemo } from "./demo.ts";
- * const { snapshots, frames } = await runDemo({ duration: 5, viewPort: false });
+ * const { snapshots, frames } = await runDemo({ duration: 5, view: false });
  * console.log(snapshots.length, frames); // 4 { "5566": 74, "5567": 75 }
  * ```
  */
@@ -105,23 +105,42 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     fps = 15,
     pattern = 1,
     ports = [5566, 5567],
-    viewPort = 0,
+    view = {},
     log = console.log,
   } = options;
-  checkOptions({ duration, fps, pattern, ports, viewPort });
+  checkOptions({ duration, fps, pattern, ports });
   const address = "127.0.0.1";
-  await Deno.mkdir(out, { recursive: true });
-
-  const viewer = viewPort === false
+  const snapshots: string[] = [];
+  const displays: FrameDisplay[] = [];
+  let client: NetGear | undefined;
+  const writer = await SnapshotWriter.create({
+    dir: out,
+    keys: ports,
+    tile: [WIDTH, HEIGHT],
+    onError: (error) => log(error.message),
+    onWrite: (file) => {
+      snapshots.push(file);
+      const status = (client?.servers ?? [])
+        .map((s) => `${s.port}: ${s.frames} frames ${s.fps.toFixed(1)} fps`)
+        .join(" | ");
+      log(`${status} -> ${file}`);
+    },
+  });
+  displays.push(writer);
+  const viewer = view === false
     ? undefined
-    : await startViewer({ port: viewPort, title: "NetGear demo" });
+    : await startViewer({ ...view, title: "NetGear demo" }).catch(async (error) => {
+      await writer.close();
+      throw error;
+    });
+  if (viewer) displays.push(viewer);
   const stop = AbortSignal.any([
     AbortSignal.timeout(duration * 1000),
     ...(options.signal ? [options.signal] : []),
   ]);
   try {
     if (viewer) log(`Live view: ${viewer.url} (open it in a browser)`);
-    await using client = new NetGear({
+    await using receiver = client = new NetGear({
       address,
       port: [...ports],
       pattern,
@@ -137,13 +156,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         (error) => stop.aborted || log(`server ${port} failed: ${(error as Error).message}`),
       )
     );
-    const snapshots = await receive(client, viewer, out, stop, log);
+    await receive(receiver, displays, stop);
     await Promise.all(servers);
-    const frames = Object.fromEntries(client.servers.map((s) => [String(s.port), s.frames]));
+    await writer.close(); // the last snapshot
+    const frames = Object.fromEntries(receiver.servers.map((s) => [String(s.port), s.frames]));
     log(`done: ${snapshots.length} snapshots in ${out}; every server has gone`);
     return { url: viewer?.url, snapshots, frames };
   } finally {
-    await viewer?.close();
+    for (const display of displays) await display.close();
   }
 }
 
@@ -168,20 +188,14 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 /**
- * The client: every item goes to the viewer; once a second the newest frame of each server
- * becomes a labelled montage snapshot. Ends when every server has gone, or a grace period
- * after `stop` if some never says goodbye.
+ * The client: every item goes to the displays (the viewer, the snapshots). Ends when every
+ * server has gone, or a grace period after `stop` if some never says goodbye.
  */
 async function receive(
   client: NetGear,
-  viewer: Viewer | undefined,
-  out: string,
+  displays: readonly FrameDisplay[],
   stop: AbortSignal,
-  log: (line: string) => void,
-): Promise<string[]> {
-  const latest = new Map<string, Frame>();
-  const snapshots: string[] = [];
-  let lastSnapshot = performance.now();
+): Promise<void> {
   const giveUp = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const startGrace = () => timer = setTimeout(() => giveUp.abort(), GRACE_MS);
@@ -194,35 +208,12 @@ async function receive(
         throw error;
       });
       if (!item) break;
-      if (viewer) watchClient(viewer, item, client);
-      latest.set(String(item.port), item.frame);
-      if (performance.now() - lastSnapshot < 1000) continue;
-      lastSnapshot = performance.now();
-      const file = `${out}/montage-${String(snapshots.length).padStart(3, "0")}.png`;
-      await Deno.writeFile(file, await encodePng(labelledMontage(latest, client)));
-      snapshots.push(file);
-      const status = client.servers
-        .map((s) => `${s.port}: ${s.frames} frames ${s.fps.toFixed(1)} fps`)
-        .join(" | ");
-      log(`${status} -> ${file}`);
+      for (const display of displays) watchClient(display, item, client);
     }
   } finally {
     stop.removeEventListener("abort", startGrace);
     clearTimeout(timer);
   }
-  return snapshots;
-}
-
-/** The servers' newest frames side by side, each labelled with port, fps and last message. */
-function labelledMontage(latest: Map<string, Frame>, client: NetGear): Frame {
-  const tiles = [...latest.entries()].map(([key, tile]) => {
-    const info = client.servers.find((s) => String(s.port) === key);
-    const labelled = createFrame(tile.data.slice(), tile.shape, tile.dtype);
-    const text = `${key}  ${info?.fps.toFixed(1)} fps  ${String(info?.lastMessage ?? "")}`;
-    drawText(labelled, text, { x: 4, y: HEIGHT - 14, scale: 1, background: [0, 0, 0] });
-    return labelled;
-  });
-  return buildMontages(tiles, [WIDTH, HEIGHT], [2, 1])[0];
 }
 
 function checkOptions(options: {
@@ -230,9 +221,8 @@ function checkOptions(options: {
   fps: number;
   pattern: number;
   ports: readonly number[];
-  viewPort: number | false;
 }): void {
-  const { duration, fps, pattern, ports, viewPort } = options;
+  const { duration, fps, pattern, ports } = options;
   if (!(typeof duration === "number" && duration > 0 && Number.isFinite(duration))) {
     throw new RangeError(`Cannot run the demo for "${String(duration)}" s: use a positive number`);
   }
@@ -250,8 +240,5 @@ function checkOptions(options: {
     throw new RangeError(
       `Cannot use ports "${String(ports)}": give two different ports from 1 to 65535`,
     );
-  }
-  if (viewPort !== false && !(viewPort === 0 || validPort(viewPort))) {
-    throw new RangeError(`Cannot serve the viewer on port "${String(viewPort)}": use 0 to 65535`);
   }
 }

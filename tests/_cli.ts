@@ -30,8 +30,11 @@ export interface CliOptions {
   runArgs?: string[];
   /** Another script than `cli.ts`. */
   script?: string;
-  /** Run `deno task netgear …` in a process group of its own instead of `deno run cli.ts`. */
-  task?: boolean;
+  /**
+   * Run `deno task netgear …` in a process group of its own instead of `deno run cli.ts`; a
+   * string names another task (`"demo"`, `"example:a:client"`), given the arguments alone.
+   */
+  task?: boolean | string;
 }
 
 /** A CLI subprocess; its stdout and stderr are collected as they come. */
@@ -44,10 +47,11 @@ export class Cli implements AsyncDisposable {
   #ended = false;
 
   constructor(args: string[], options: CliOptions = {}) {
-    this.#group = options.task === true;
+    this.#group = options.task !== undefined && options.task !== false;
+    const task = typeof options.task === "string" ? options.task : "netgear";
     const command = this.#group
       ? new Deno.Command("setsid", {
-        args: [Deno.execPath(), "task", "--quiet", "netgear", ...args],
+        args: [Deno.execPath(), "task", "--quiet", task, ...args],
         cwd: ROOT.pathname,
         stdin: "null",
         stdout: "piped",

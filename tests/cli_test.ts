@@ -98,7 +98,15 @@ Deno.test("netgear, send and recv --help exit 0 with usage and every option", as
   ) assert.ok(send.stdout.includes(flag), `send --help lacks ${flag}`);
   assert.match(recv.stdout, /^Usage: netgear recv \[options\]/);
   for (
-    const flag of ["--ports", "--pattern", "--out", "--json", "--duration", "--liveness", "--view"]
+    const flag of [
+      "--ports",
+      "--pattern",
+      "--out",
+      "--json",
+      "--duration",
+      "--liveness",
+      "--[no-]view[=HOST:PORT]",
+    ]
   ) {
     assert.ok(recv.stdout.includes(flag), `recv --help lacks ${flag}`);
   }
@@ -125,7 +133,10 @@ Deno.test("bad command lines exit 2 naming the mistake, before opening anything"
     [["send", "--size", "640"], /--size "640": give WIDTHxHEIGHT/],
     [["send", "--jpeg=5"], /--jpeg=5: give a quality from 10 to 100/],
     [["send", "--frames=-3"], /--frames "-3": use a whole number greater than 0/],
-    [["send", "--frames", "-3"], /use '--frames=-XYZ'/],
+    [["send", "--frames", "-3"], /--frames "-3": use a whole number greater than 0/],
+    [["send", "--fps", "--frames", "3"], /Option "--fps" needs a value, e\.g\. --fps RATE/],
+    [["recv", "--port", "5566"], /Unknown option "--port": did you mean --ports\?/],
+    [["recv", "--no-json"], /Unknown option "--no-json": did you mean --json\?/],
     [["send", "--logging=yes"], /"--logging" is a switch and takes no value/],
     [["send", "--no-port"], /Unknown option "--no-port"/],
     [["send", "a.mp4", "b.mp4"], /Unexpected extra argument "b.mp4"/],

@@ -1,5 +1,6 @@
 // `deno task demo` as a user runs it: a subprocess with exactly the task's permissions, which
-// prints the viewer's URL, writes montage snapshots and exits 0, after --duration or Ctrl+C.
+// prints the viewer's URL, writes montage snapshots and exits 0 after --duration, 130 after
+// Ctrl+C. Progress goes to stderr, as the CLI's does.
 import assert from "node:assert/strict";
 import { freePort, within } from "./_endpoints.ts";
 
@@ -57,29 +58,73 @@ async function takeSnapshots(out: string): Promise<string[]> {
 Deno.test("deno task demo prints the viewer's URL, writes snapshots and ends by itself with 0", async () => {
   const { command, out } = await demo(3);
   const { code, stdout, stderr } = await within(command.output(), 60_000, "the demo");
-  const text = new TextDecoder().decode(stdout);
-  const errors = new TextDecoder().decode(stderr);
-  assert.equal(code, 0, `exit code; stdout:\n${text}\nstderr:\n${errors}`);
+  const text = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, `exit code; stderr:\n${text}`);
+  assert.equal(new TextDecoder().decode(stdout), "");
   assert.match(text, URL_LINE);
   assert.match(text, /^done: \d+ snapshots in out\/test-demo-/m);
   const snapshots = await takeSnapshots(out);
   assert.ok(snapshots.length >= 1, `snapshots written: ${snapshots}`);
-  assert.equal(snapshots[0], "montage-000.png");
+  assert.equal(snapshots[0], "montage-000001.png");
+});
+
+Deno.test("deno task demo ends a failure in one line: a taken port, a bad flag", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const run = async (args: string[]) => {
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", ...await demoTaskFlags(), "examples/demo.ts", ...args],
+        cwd: ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(stderr);
+      return { code, stdout: new TextDecoder().decode(stdout), lines: text.trimEnd().split("\n") };
+    };
+    const [viewInUse, portInUse, badFlag] = await within(
+      Promise.all([
+        run([`--view=127.0.0.1:${taken.addr.port}`, "--out", "out/test-demo-taken"]),
+        run(["--ports", `${taken.addr.port},${freePort()}`, "--out", "out/test-demo-taken"]),
+        run(["--duratoin", "3"]),
+      ]),
+      60_000,
+      "the demo's failures",
+    );
+    assert.equal(viewInUse.code, 1);
+    assert.deepEqual(viewInUse.lines, [
+      `deno task demo: Cannot serve the live view on 127.0.0.1:${taken.addr.port}: the port is ` +
+      "in use by another program; pick another port, or 0 for any free one",
+    ]);
+    assert.equal(portInUse.code, 1);
+    assert.match(
+      portInUse.lines.at(-1)!,
+      /^deno task demo: Cannot bind "tcp:\/\/127\.0\.0\.1:\d+": address already in use/,
+    );
+    assert.ok(portInUse.lines.every((line) => !/^\s+at /.test(line)), portInUse.lines.join("\n"));
+    assert.equal(badFlag.code, 2);
+    assert.deepEqual(badFlag.lines, [
+      'deno task demo: Unknown option "--duratoin": did you mean --duration?',
+      'Run "deno task demo --help" for usage.',
+    ]);
+  } finally {
+    taken.close();
+    await Deno.remove(`${ROOT}out/test-demo-taken`, { recursive: true }).catch(() => {});
+  }
 });
 
 Deno.test("deno task demo serves the live page while it runs and ends cleanly on Ctrl+C", async () => {
   const { command, out } = await demo(120);
   const child = command.spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  const stderr = new Response(child.stderr).text();
+  const stdout = new Response(child.stdout).text();
   try {
     // Wait (bounded) for the URL and a first snapshot.
     await within(
       (async () => {
-        while (!/-> out\/test-demo-.*montage-000\.png/.test(text)) {
+        while (!/-> out\/test-demo-.*montage-000001\.png/.test(text)) {
           const { value, done } = await lines.read();
-          if (done) throw new Error(`the demo ended early:\n${text}\n${await stderr}`);
+          if (done) throw new Error(`the demo ended early:\n${text}\n${await stdout}`);
           text += value;
         }
       })(),
@@ -95,7 +140,7 @@ Deno.test("deno task demo serves the live page while it runs and ends cleanly on
   }
   const status = await within(child.status, 30_000, "the demo's exit after SIGINT");
   for (let chunk = await lines.read(); !chunk.done; chunk = await lines.read()) text += chunk.value;
-  assert.equal(status.code, 0, `exit code; stdout:\n${text}\nstderr:\n${await stderr}`);
+  assert.equal(status.code, 130, `exit code; stderr:\n${text}\nstdout:\n${await stdout}`);
   assert.match(text, /^done: \d+ snapshots in out\/test-demo-.*every server has gone$/m);
   assert.ok((await takeSnapshots(out)).length >= 1);
 });

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { delay, freePort, within } from "./_endpoints.ts";
+import { PERMISSIONS } from "./_cli.ts";
 import { jpegCodec } from "../src/codec/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -16,7 +17,7 @@ const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as {
 /** Bound on one whole scenario (four deno start-ups and ffmpeg on a shared 2-core machine). */
 const SCENARIO_MS = 60_000;
 const FRAMES = [12, 8] as const;
-const SIZE = ["--width", "160", "--height", "120"];
+const SIZE = ["--size", "160x120"];
 
 /** A task's `deno run` flags and script, read from deno.json so the test cannot drift. */
 function taskCommand(task: string): { flags: string[]; script: string } {
@@ -188,8 +189,8 @@ async function runScenario(
         const page = await (await fetch(url)).text();
         const servers = [0, 1].map((i) => {
           const server = new ExampleProcess(`example:${letter}:server${i + 1}`, [
-            ...["--port", String(ports[i]), "--source", sources[i]],
-            ...["--frames", String(FRAMES[i]), "--fast", ...SIZE],
+            ...[sources[i], "--port", String(ports[i])],
+            ...["--frames", String(FRAMES[i]), "--no-realtime", ...SIZE],
           ]);
           processes.push(server);
           return server;
@@ -200,7 +201,7 @@ async function runScenario(
           assert.equal(code, 0, `${process.task} exited with ${code}:\n${stderr}`);
           errors.push(stderr);
         }
-        const png = await Deno.readFile(`${ROOT}${out}/montage-0.png`);
+        const png = await Deno.readFile(`${ROOT}${out}/montage-000001.png`);
         return {
           ports,
           client: client.summary<ClientSummary>(),
@@ -239,10 +240,11 @@ function checkDelivery(
   assert.deepEqual(client.dropped, {});
   assert.deepEqual(servers.map((s) => [s.port, s.sent]), ports.map((p, i) => [p, FRAMES[i]]));
   assert.ok(client.snapshots >= 1);
-  // A PNG of two 160×120 tiles side by side: the signature, then IHDR's width and height.
+  // A PNG of two 320×240 tiles (--tile's default) side by side: the signature, then IHDR's
+  // width and height.
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
   const header = new DataView(png.buffer, png.byteOffset + 16, 8);
-  assert.deepEqual([header.getUint32(0), header.getUint32(4)], [320, 120]);
+  assert.deepEqual([header.getUint32(0), header.getUint32(4)], [640, 240]);
 }
 
 Deno.test("example tasks grant only named permissions, each scoped but FFI", () => {
@@ -331,10 +333,10 @@ Deno.test("the client's live view shows a server's frames with its message, and 
   // A liveness longer than the polls' bound: the absent Server-2 must not end the client first.
   const client = new ExampleProcess("example:c:client", [
     ...["--ports", ports.join(","), "--out", out, "--liveness", String(SCENARIO_MS / 1000 * 3)],
-    ...["--view-port", String(viewPort)],
+    `--view=127.0.0.1:${viewPort}`,
   ]);
   const server = new ExampleProcess("example:c:server1", [
-    ...["--port", String(ports[0]), "--source", "synthetic", "--frames", "100000", ...SIZE],
+    ...["synthetic", "--port", String(ports[0]), "--frames", "100000", ...SIZE],
   ]);
   const processes = [client, server];
   try {
@@ -355,7 +357,7 @@ Deno.test("the client's live view shows a server's frames with its message, and 
       [{ key: String(ports[0]), message }],
     );
     // The server's address joins the label once the client knows it.
-    assert.match(shown.tiles[0].label, new RegExp(`^port ${ports[0]}( · 127\\.0\\.0\\.1)?$`));
+    assert.match(shown.tiles[0].label, new RegExp(`^port ${ports[0]}( from 127\\.0\\.0\\.1)?$`));
     // The tile's newest frame, JPEG-encoded by the client under its task's permissions.
     const tile = await fetch(new URL(`tiles/${ports[0]}.jpg`, url));
     assert.equal(tile.headers.get("content-type"), "image/jpeg");
@@ -364,12 +366,13 @@ Deno.test("the client's live view shows a server's frames with its message, and 
 
     server.interrupt(); // Ctrl+C: Server-1 says goodbye
     const serverEnd = await within(server.finished(), SCENARIO_MS, "server end");
-    assert.equal(serverEnd.code, 0, serverEnd.stderr);
+    assert.equal(serverEnd.code, 130, serverEnd.stderr);
     await viewStateWhen(url, (state) => state.tiles.length === 0, "no tile once Server-1 left");
 
     client.interrupt(); // Server-2 never came: Ctrl+C ends the client
     const clientEnd = await within(client.finished(), SCENARIO_MS, "client end");
-    assert.equal(clientEnd.code, 0, clientEnd.stderr);
+    assert.equal(clientEnd.code, 130, clientEnd.stderr);
+    assert.ok(!/^\s+at /m.test(clientEnd.stderr), `no stack trace:\n${clientEnd.stderr}`);
     assert.ok(clientEnd.stderr.includes(`Live view: ${url}`), clientEnd.stderr);
     await assert.rejects(fetch(url), TypeError, "the live view closes with the client");
   } finally {
@@ -447,7 +450,7 @@ Deno.test("--no-view runs a client without the live view (and without a net perm
     assert.equal(client.readyRecord<ClientReady>().view, undefined);
     client.interrupt();
     const { code, stderr } = await within(client.finished(), SCENARIO_MS, "client end");
-    assert.equal(code, 0, stderr);
+    assert.equal(code, 130, stderr);
     assert.ok(!stderr.includes("Live view"), stderr);
   } finally {
     client.kill();
@@ -462,7 +465,7 @@ Deno.test("each permission of the example tasks is needed: without it a script f
   const args = (role: string) =>
     role === "client"
       ? ["--ports", twoPorts().join(","), "--out", out, "--liveness", "1"]
-      : ["--port", String(freePort()), "--frames", "1", "--source", "testsrc", ...SIZE];
+      : ["testsrc", "--port", String(freePort()), "--frames", "1", ...SIZE];
   const runs: { process: ExampleProcess; flag: string }[] = [];
   try {
     for (const task of ["example:a:client", "example:a:server1", "example:b:server1"]) {
@@ -509,15 +512,135 @@ Deno.test("every example script explains itself with --help, and refuses a bad f
     );
     help.forEach((process, i) => {
       assert.equal(results[i].code, 0, process.task);
-      assert.ok(process.lines.includes(`Usage: deno task ${process.task} [options]`), process.task);
+      const args = process.task.endsWith("client") ? "" : " [SOURCE]";
+      assert.ok(
+        process.lines.includes(`Usage: deno task ${process.task}${args} [options]`),
+        `${process.task}:\n${process.lines.join("\n")}`,
+      );
     });
     assert.equal(results.at(-1)!.code, 2);
-    assert.match(
+    assert.equal(
       results.at(-1)!.stderr,
-      /Cannot use --frames "many": give a positive whole number/,
+      'deno task example:c:server1: Cannot use --frames "many": use a whole number greater ' +
+        'than 0\nRun "deno task example:c:server1 --help" for usage.\n',
     );
   } finally {
     for (const process of [...help, bad]) process.kill();
     await Promise.allSettled([...help, bad].map((process) => process.finished()));
+  }
+});
+
+/** A program with the shared grammar: the CLI, the demo task or an example task. */
+function grammarRun(program: string, args: string[]): Promise<Deno.CommandOutput> {
+  const [command, flags, script] = program.startsWith("netgear ")
+    ? [[program.split(" ")[1]], PERMISSIONS, "cli.ts"]
+    : [
+      [],
+      taskCommand(program.replace("deno task ", "")).flags,
+      taskCommand(program.replace("deno task ", "")).script,
+    ];
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, script, ...command, ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+}
+
+/** The help entry of `flag` in a program's `--help`, its wrapped lines joined, spaces collapsed. */
+function helpLine(help: string, flag: string): string {
+  const lines = help.split("\n");
+  const start = lines.findIndex((l) =>
+    /^ {2}(-\w, | {4})--/.test(l) && l.trimStart().replace(/^-\w, /, "").startsWith(flag)
+  );
+  assert.ok(start >= 0, `no ${flag} in:\n${help}`);
+  let end = start + 1;
+  while (end < lines.length && /^ {8,}\S/.test(lines[end])) end++;
+  return lines.slice(start, end).join(" ").trim().replace(/\s+/g, " ");
+}
+
+Deno.test("the CLI, the demo and the examples share one grammar: flags, help lines, errors, exit 2", async () => {
+  const clients = ["netgear recv", "deno task demo", "deno task example:a:client"];
+  const servers = ["netgear send", "deno task example:d:server2"];
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const cases: [string, string[], RegExp][] = [
+    ...clients.map((p): [string, string[], RegExp] => [
+      p,
+      ["--port", "5566"],
+      /Unknown option "--port": did you mean --ports\?/,
+    ]),
+    ...clients.map((p): [string, string[], RegExp] => [
+      p,
+      ["--ports", "5566,x"],
+      /Cannot use --ports "5566,x": "x" is not a port from 1 to 65535/,
+    ]),
+    ...clients.map((p): [string, string[], RegExp] => [
+      p,
+      ["--view=nowhere"],
+      /Cannot use --view=nowhere: give HOST:PORT/,
+    ]),
+    ...servers.map((p): [string, string[], RegExp] => [
+      p,
+      ["--fps", "--size", "640x480"],
+      /Option "--fps" needs a value, e\.g\. --fps RATE/,
+    ]),
+    ...servers.map((p): [string, string[], RegExp] => [
+      p,
+      ["--realtme"],
+      /Unknown option "--realtme": did you mean --realtime\?/,
+    ]),
+    ...servers.map((p): [string, string[], RegExp] => [
+      p,
+      ["--size", "640"],
+      /Cannot use --size "640": give WIDTHxHEIGHT in pixels/,
+    ]),
+  ];
+  const helps = [...clients, ...servers];
+  const [results, helpResults] = await within(
+    Promise.all([
+      Promise.all(cases.map(([program, args]) => grammarRun(program, args))),
+      Promise.all(helps.map((program) => grammarRun(program, ["--help"]))),
+    ]),
+    SCENARIO_MS,
+    "the programs' command lines",
+  );
+  results.forEach((result, i) => {
+    const [program, args, message] = cases[i];
+    const stderr = decode(result.stderr);
+    const what = `${program} ${args.join(" ")}`;
+    assert.equal(result.code, 2, `${what}: exit ${result.code}\n${stderr}`);
+    // One line naming the program and the mistake, one pointing at --help: nothing else.
+    const lines = stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 2, `${what}:\n${stderr}`);
+    assert.ok(lines[0].startsWith(`${program}: `), `${what}:\n${stderr}`);
+    assert.match(lines[0], message, what);
+    assert.equal(lines[1], `Run "${program} --help" for usage.`, what);
+    assert.equal(decode(result.stdout), "", `${what} wrote to stdout`);
+  });
+  const help = Object.fromEntries(helps.map((p, i) => [p, decode(helpResults[i].stdout)]));
+  for (const program of helps) assert.equal(helpResults[helps.indexOf(program)].code, 0, program);
+  // The same flag has the same help line everywhere it is taken.
+  for (const flag of ["--address", "--ports", "--tile", "--liveness"]) {
+    const lines = ["netgear recv", "deno task example:a:client"].map((p) =>
+      helpLine(help[p], flag)
+    );
+    assert.equal(lines[0], lines[1], flag);
+  }
+  for (const flag of ["--port ", "--frames", "--duration", "--fps", "--size", "--[no-]realtime"]) {
+    const lines = servers.map((p) => helpLine(help[p], flag));
+    assert.equal(
+      lines[0].replace(/\(default \d+\)$/, ""),
+      lines[1].replace(/\(default \d+\)$/, ""),
+      flag,
+    );
+  }
+  for (const program of clients) {
+    assert.match(helpLine(help[program], "--[no-]view"), /^--\[no-\]view\[=HOST:PORT\] /);
+  }
+  // Each flag is listed once.
+  for (const program of helps) {
+    const flags = help[program].match(/^ {2}(?:-\w, | {4})(--\S+)/gm) ?? [];
+    assert.equal(new Set(flags).size, flags.length, `${program} lists a flag twice`);
   }
 });

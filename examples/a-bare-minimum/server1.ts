@@ -1,9 +1,10 @@
 /**
  * Scenario (a), Server-1: the docs page's "Bare-Minimum Usage". Frames from a capture source
- * (FfmpegSource, the counterpart of vidgear's CamGear: a webcam, file, stream or test pattern;
- * or the pure-TypeScript SyntheticSource) sent to the client over Request/Reply (pattern 1).
+ * (a webcam, file, stream or ffmpeg test pattern through FfmpegSource, the counterpart of
+ * vidgear's CamGear; or the pure-TypeScript synthetic source) sent to the client over
+ * Request/Reply (pattern 1).
  *
- *   deno task example:a:server1 [--source /dev/video0] [--address 127.0.0.1] [--port 5566]
+ *   deno task example:a:server1 [SOURCE] [--address 127.0.0.1] [--port 5566] [--frames N]
  *
  * It stops after --frames or --duration, at the end of the source, or on Ctrl+C.
  *
@@ -11,45 +12,40 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import { openSource, parseServerFlags, ServerRun } from "../_shared/mod.ts";
+import { openSource } from "../../src/capture/mod.ts";
+import { serverProgram } from "../../src/cli/programs.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
-export async function main(name: string, defaultPort: number): Promise<void> {
-  const flags = parseServerFlags(
-    Deno.args,
-    "a",
+export async function main(name: string, port: number): Promise<void> {
+  await serverProgram({
+    program: `deno task example:a:server${name.at(-1)}`,
+    summary: `Scenario (a) ${name}: frames from a capture source to the client (pattern 1).`,
     name,
-    defaultPort,
-    `Scenario (a) ${name}: frames from a capture source to the client (pattern 1).`,
-  );
-  using run = new ServerRun(flags, name);
+    port,
+  }, async (run) => {
+    // Open a suitable video stream (synthetic frames unless SOURCE says otherwise).
+    await using stream = await openSource(run.settings.source, run.capture);
 
-  // Open a suitable video stream (the ffmpeg test pattern unless --source says otherwise).
-  await using stream = await openSource(flags, name, run.stop);
+    // Activate multi-server mode; the port is how the client tells this server apart.
+    await using server = run.watch(
+      new NetGear({
+        address: run.settings.address,
+        port: run.settings.port,
+        protocol: "tcp",
+        pattern: 1,
+        multiserverMode: true,
+      }),
+    );
 
-  // Activate multi-server mode; the port is how the client tells this server apart.
-  await using server = new NetGear({
-    address: flags.address,
-    port: flags.port,
-    protocol: "tcp",
-    pattern: 1,
-    multiserverMode: true,
-  });
-  run.started();
-
-  try {
     // Read frames until the source ends (null), --frames or --duration is reached, or Ctrl+C.
-    for (let frame = await stream.read(); frame !== null; frame = await stream.read()) {
+    for await (const frame of stream) {
       // {do something with the frame here}
 
       // Send the frame to the client.
-      await server.send(frame, { signal: run.interrupt });
+      await server.send(frame, { signal: run.signal });
     }
-  } catch (error) {
-    if (!run.interrupted) throw error;
-  }
-  run.finished(server);
-  // Leaving the function closes the server (it tells the client it left), then the stream.
+    // Leaving closes the server (it tells the client it left), then the stream.
+  });
 }
 
 if (import.meta.main) await main("Server-1", 5566);

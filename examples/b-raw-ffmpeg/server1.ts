@@ -5,7 +5,7 @@
  * `width × height × 3` bytes of BGR on ffmpeg's stdout, wrapped as a frame with
  * `createFrame`. It publishes them to the client over Publish/Subscribe (pattern 2).
  *
- *   deno task example:b:server1 [--source /dev/video0] [--address 127.0.0.1] [--port 5566]
+ *   deno task example:b:server1 [SOURCE] [--address 127.0.0.1] [--port 5566] [--size WxH]
  *
  * It stops after --frames or --duration, at the end of the source, or on Ctrl+C.
  *
@@ -13,110 +13,104 @@
  */
 
 import { createFrame, NetGear } from "../../mod.ts";
-import { parseServerFlags, patternName, type ServerFlags, ServerRun } from "../_shared/mod.ts";
+import { sourceOf } from "../../src/capture/mod.ts";
+import { serverProgram, type ServerSettings } from "../../src/cli/programs.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
-export async function main(name: string, defaultPort: number): Promise<void> {
-  const flags = parseServerFlags(
-    Deno.args,
-    "b",
+export async function main(name: string, port: number): Promise<void> {
+  await serverProgram({
+    program: `deno task example:b:server${name.at(-1)}`,
+    summary: `Scenario (b) ${name}: raw ffmpeg frames to the client (pattern 2).`,
+    description: "Frames are 640x480 unless --size says otherwise.",
     name,
-    defaultPort,
-    `Scenario (b) ${name}: raw ffmpeg frames to the client (pattern 2).`,
-  );
-  if (flags.source === "synthetic") {
-    console.error(
-      "Scenario (b) reads raw frames from ffmpeg; for the synthetic source, which needs no " +
-        `ffmpeg, run scenario (a): deno task example:a:server${name.at(-1)} --source synthetic`,
+    port,
+    source: "testsrc", // ffmpeg's test pattern: this scenario is about reading ffmpeg itself
+  }, async (run) => {
+    const [width, height] = run.settings.size ?? [640, 480];
+
+    // Activate multi-server mode over Publish/Subscribe. (Before ffmpeg starts, so that a
+    // failure here leaves no ffmpeg behind.)
+    await using server = run.watch(
+      new NetGear({
+        address: run.settings.address,
+        port: run.settings.port,
+        protocol: "tcp",
+        pattern: 2,
+        multiserverMode: true,
+      }),
     );
-    Deno.exit(2);
-  }
-  using run = new ServerRun(flags, name);
 
-  // Activate multi-server mode over Publish/Subscribe. (Before ffmpeg starts, so that a failure
-  // here leaves no ffmpeg behind.)
-  await using server = new NetGear({
-    address: flags.address,
-    port: flags.port,
-    protocol: "tcp",
-    pattern: 2,
-    multiserverMode: true,
-  });
+    // Open a suitable video stream: ffmpeg decodes it and writes raw BGR frames to stdout.
+    const ffmpeg = new Deno.Command("ffmpeg", {
+      args: ffmpegArgs(run.settings, width, height),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "inherit", // ffmpeg's own errors (a missing device, a bad URL) show as they are
+    }).spawn();
+    const stream = ffmpeg.stdout.getReader({ mode: "byob" });
+    // SIGKILL: a raw pipe has nothing to finish, and ffmpeg would only complain of the pipe.
+    const endFfmpeg = () => {
+      try {
+        ffmpeg.kill("SIGKILL");
+      } catch { /* already exited */ }
+    };
+    run.stop.addEventListener("abort", endFfmpeg); // --duration or Ctrl+C
 
-  // Open a suitable video stream: ffmpeg decodes it and writes raw BGR frames to stdout.
-  const ffmpeg = new Deno.Command("ffmpeg", {
-    args: ffmpegArgs(flags),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit", // ffmpeg's own errors (a missing device, a bad URL) show as they are
-  }).spawn();
-  const stream = ffmpeg.stdout.getReader({ mode: "byob" });
-  // SIGKILL: a raw pipe has nothing to finish, and ffmpeg would only complain of the closed pipe.
-  const endFfmpeg = () => {
     try {
-      ffmpeg.kill("SIGKILL");
-    } catch { /* already exited */ }
-  };
-  let stopped = false; // by --duration or Ctrl+C
-  const stopFfmpeg = () => {
-    stopped = true;
-    endFfmpeg();
-  };
-  run.stop.addEventListener("abort", stopFfmpeg);
-  run.started();
+      for (;;) {
+        // Read one frame's bytes; check that a whole frame was grabbed.
+        const bytes = await readExactly(stream, width * height * 3);
+        if (bytes === null) break;
+        const frame = createFrame(bytes, [height, width, 3]);
 
-  const { width, height } = flags;
-  try {
-    for (;;) {
-      // Read one frame's bytes; check that a whole frame was grabbed.
-      const bytes = await readExactly(stream, width * height * 3);
-      if (bytes === null) break;
-      const frame = createFrame(bytes, [height, width, 3]);
+        // {do something with the frame here}
 
-      // {do something with the frame here}
-
-      // Send the frame to the client.
-      await server.send(frame, { signal: run.interrupt });
+        // Send the frame to the client.
+        await server.send(frame, { signal: run.signal });
+      }
+    } finally {
+      // Release the video stream.
+      run.stop.removeEventListener("abort", endFfmpeg);
+      endFfmpeg(); // e.g. after a failed send; ffmpeg has usually ended already
+      await stream.cancel().catch(() => {});
     }
-  } catch (error) {
-    if (!run.interrupted) throw error;
-  } finally {
-    // Release the video stream.
-    run.stop.removeEventListener("abort", stopFfmpeg);
-    endFfmpeg(); // e.g. after a failed send; ffmpeg has usually ended already
-    await stream.cancel().catch(() => {});
-  }
-  const status = await ffmpeg.status;
-  run.finished(server);
-  // ffmpeg ending on its own with an error (a bad device, file or URL) fails this server too;
-  // being stopped is no failure.
-  if (!status.success && !stopped) {
-    console.error(`${name}: ffmpeg failed with exit code ${status.code}; its message is above`);
-    Deno.exitCode = 1;
-  }
-  // Leaving the function closes the server: it tells the client it left.
+    // ffmpeg failing on its own (a bad device, file or URL) fails this server too.
+    const status = await ffmpeg.status;
+    if (!status.success && !run.stop.aborted) {
+      throw new Error(`ffmpeg failed with exit code ${status.code}; its message is above`);
+    }
+    // Leaving closes the server: it tells the client it left.
+  });
 }
 
 /** ffmpeg's arguments: the source in, raw BGR frames of the asked size and rate out. */
-function ffmpegArgs(flags: ServerFlags): string[] {
-  const { source, width, height, fps } = flags;
-  const paced = flags.fast ? [] : ["-re"]; // read files and patterns at their own rate
-  const pattern = patternName(source);
+function ffmpegArgs(settings: ServerSettings, width: number, height: number): string[] {
+  const source = sourceOf(settings.source);
+  const paced = settings.realtime ? ["-re"] : []; // read files and patterns at their own rate
+  const rate = settings.fps === undefined ? "" : `:rate=${settings.fps}`;
   let input: string[];
-  if (pattern !== undefined) {
-    input = [...paced, "-f", "lavfi", "-i", `${pattern}=size=${width}x${height}:rate=${fps}`];
-  } else if (/^\d+$/.test(source) || source.startsWith("/dev/")) {
+  if (source === "synthetic") {
+    throw new Error("Scenario (b) reads frames from ffmpeg: run scenario (a) for synthetic ones");
+  } else if (typeof source === "string" && source.startsWith("pattern:")) {
+    input = [...paced, "-f", "lavfi", "-i", `${source.slice(8)}=size=${width}x${height}${rate}`];
+  } else if (/^\d+$/.test(String(source)) || String(source).startsWith("/dev/")) {
     // A Linux camera (v4l2). FfmpegSource, in scenario (a), knows macOS and Windows cameras too.
-    input = ["-f", "v4l2", "-i", /^\d+$/.test(source) ? `/dev/video${source}` : source];
-  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
-    input = ["-i", source];
+    input = [
+      "-f",
+      "v4l2",
+      "-i",
+      /^\d+$/.test(String(source)) ? `/dev/video${source}` : `${source}`,
+    ];
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(String(source))) {
+    input = ["-i", String(source)];
   } else {
     input = [...paced, "-i", `file:${source}`];
   }
-  const frames = flags.frames === null ? [] : ["-frames:v", String(flags.frames)];
+  const fps = settings.fps === undefined ? "" : `fps=${settings.fps},`;
+  const frames = settings.frames === undefined ? [] : ["-frames:v", String(settings.frames)];
   return [
     ...["-hide_banner", "-loglevel", "error", "-nostdin", ...input, "-map", "0:v:0"],
-    ...["-vf", `fps=${fps},scale=${width}:${height}`, ...frames],
+    ...["-vf", `${fps}scale=${width}:${height}`, ...frames],
     ...["-pix_fmt", "bgr24", "-f", "rawvideo", "pipe:1"],
   ];
 }

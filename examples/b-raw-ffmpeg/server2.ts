@@ -2,7 +2,7 @@
  * Scenario (b), Server-2: the same program as Server-1 (in the docs, another machine with its
  * own webcam), on port 5567.
  *
- *   deno task example:b:server2 [--source /dev/video0] [--address 127.0.0.1] [--port 5567]
+ *   deno task example:b:server2 [SOURCE] [--address 127.0.0.1] [--port 5567]
  *
  * @module
  */

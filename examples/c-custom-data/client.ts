@@ -6,55 +6,46 @@
  * each server's port and fps (PNG files, once a second). It ends once every server is gone,
  * or on Ctrl+C.
  *
- *   deno task example:c:client [--address 127.0.0.1] [--ports 5566,5567] [--out DIR]
- *     [--view-port N | --no-view]
+ *   deno task example:c:client [--ports 5566,5567] [--out DIR] [--view=HOST:PORT | --no-view]
  *
  * @module
  */
 
 import { NetGear } from "../../mod.ts";
-import { removeOnLeave } from "../../src/viewer/mod.ts";
-import { ClientRun, parseClientFlags, putMessage, startLiveView } from "../_shared/mod.ts";
+import { drawText } from "../../src/montage/mod.ts";
+import { clientProgram } from "../../src/cli/programs.ts";
 
-const flags = parseClientFlags(
-  Deno.args,
-  "c",
-  "Scenario (c) client: every server's frames, each with its message (pattern 1).",
-);
+await clientProgram({
+  program: "deno task example:c:client",
+  summary: "Scenario (c) client: every server's frames, each with its message (pattern 1).",
+  title: "Scenario (c) client",
+  out: "out/example-c",
+}, async (run) => {
+  // Activate multi-server mode: one client, the list of every server's port.
+  await using client = run.watch(
+    new NetGear({
+      address: run.settings.address,
+      port: run.settings.ports,
+      protocol: "tcp",
+      pattern: 1,
+      receiveMode: true,
+      multiserverMode: true,
+      livenessTimeout: run.settings.liveness,
+      onServerEvent: run.onServerEvent, // a server that leaves loses its live tile at once
+    }),
+  );
 
-// Show every server's frames live in the browser (startViewer), where the docs open a
-// cv2.imshow window; --no-view leaves only the PNG snapshots.
-await using viewer = await startLiveView(flags, "Scenario (c) client");
-
-// Activate multi-server mode: one client, the list of every server's port.
-const client = new NetGear({
-  address: flags.address,
-  port: flags.ports,
-  protocol: "tcp",
-  pattern: 1,
-  receiveMode: true,
-  multiserverMode: true,
-  livenessTimeout: flags.liveness,
-  // A server that leaves loses its live tile at once.
-  onServerEvent: viewer && removeOnLeave(viewer),
-});
-using run = await ClientRun.start(flags, client, viewer);
-
-try {
   for (;;) {
     // Receive the next frame and its data from any server; null once every server is gone.
-    const data = await client.recv({ signal: run.interrupt });
+    const data = await client.recv({ signal: run.signal });
     if (data === null) break;
-    const { port, frame, message } = data;
+    const { frame, message } = data;
 
     // {do something with the extracted frame and data here}
-    // Let's display the extracted data on the extracted frame.
-    putMessage(frame, message);
+    // Let's display the extracted data on the extracted frame (the docs' cv2.putText).
+    drawText(frame, String(message), { x: 10, y: frame.shape[0] - 30, color: [0, 255, 0] });
 
-    // Keep it as its server's newest frame, for the montage; print the data when it changes.
-    await run.show(port, frame, message);
+    // Show it as its server's tile; its message is printed when it changes.
+    run.show(data);
   }
-} catch (error) {
-  if (!run.interrupted) throw error;
-}
-await run.finish();
+});

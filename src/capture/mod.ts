@@ -52,3 +52,4 @@ export {
   type StreamSource,
 } from "./ffmpeg_source.ts";
 export { SyntheticSource, type SyntheticSourceOptions } from "./synthetic_source.ts";
+export { openSource, type OpenSourceOptions, PATTERN_NAMES, sourceOf } from "./open_source.ts";

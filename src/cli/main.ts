@@ -5,8 +5,13 @@
  * @module
  */
 
-import { UsageError } from "./args.ts";
-import type { CliContext, Command } from "./command.ts";
+import {
+  type CliContext,
+  type Command,
+  processContext,
+  runCommand,
+  USAGE_EXIT_CODE,
+} from "./command.ts";
 import { demoCommand } from "./demo.ts";
 import { keysCommand } from "./keys.ts";
 import { recvCommand } from "./recv.ts";
@@ -21,8 +26,7 @@ export const COMMANDS: readonly Command[] = [
   keysCommand,
 ];
 
-/** Exit code for a mistake on the command line. */
-export const USAGE_EXIT_CODE = 2;
+export { processContext, USAGE_EXIT_CODE };
 
 /** The top-level `--help`. */
 export function topLevelHelp(): string {
@@ -40,31 +44,6 @@ export function topLevelHelp(): string {
     "  -h, --help     Show this help (netgear <command> --help for a command's)",
     "  -V, --version  Show the version",
   ].join("\n");
-}
-
-/** Standard input/output of the running process, as a {@linkcode CliContext}. */
-export function processContext(): CliContext {
-  const encoder = new TextEncoder();
-  const write = (file: typeof Deno.stdout | typeof Deno.stderr, text: string) => {
-    const bytes = encoder.encode(text);
-    for (let written = 0; written < bytes.length;) {
-      written += file.writeSync(bytes.subarray(written));
-    }
-  };
-  return {
-    out: (line) => write(Deno.stdout, line + "\n"),
-    err: (line) => write(Deno.stderr, line + "\n"),
-    errRaw: (text) => write(Deno.stderr, text),
-    statusIsTerminal: Deno.stderr.isTerminal(),
-    columns: () => {
-      try {
-        // A pseudo-terminal without a size reports 0 columns.
-        return Deno.consoleSize().columns || 80;
-      } catch {
-        return 80;
-      }
-    },
-  };
 }
 
 /**
@@ -100,24 +79,5 @@ export async function main(
     );
     return USAGE_EXIT_CODE;
   }
-  const prefix = `netgear ${command.name}`;
-  try {
-    return await command.run(rest, context);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      context.err(`${prefix}: ${error.message}`);
-      context.err(`Run "${prefix} --help" for usage.`);
-      return USAGE_EXIT_CODE;
-    }
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      context.err(
-        `${prefix}: ${(error as Error).message}\n` +
-          "Grant the permission named above, or run with those of `deno task netgear` " +
-          "(see the README's Command line section).",
-      );
-      return 1;
-    }
-    context.err(`${prefix}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+  return await runCommand(command, rest, context);
 }

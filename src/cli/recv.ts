@@ -8,33 +8,46 @@
 import { type GoneReason, NetGear, type ServerInfo } from "../netgear/mod.ts";
 import { type ParsedCommandLine, UsageError } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
-import { startViewer } from "../viewer/mod.ts";
-import { formatBytes, formatMessage, jsonSafe } from "./format.ts";
+import { watchClient } from "../viewer/mod.ts";
+import { startLiveView } from "./programs.ts";
+import { formatBytes } from "./format.ts";
+import { formatMessage, jsonSafe } from "../montage/labels.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
-import { type FrameDisplay, SnapshotWriter } from "./snapshots.ts";
+import { type FrameDisplay, SnapshotWriter } from "../montage/mod.ts";
 import {
+  BIND_ADDRESS_OPTION,
+  durationOption,
+  jsonOption,
+  LIVENESS_OPTION,
   multiserverOption,
+  outOption,
   OUTPUT_OPTIONS,
   PATTERN_OPTION,
+  PORTS_OPTION,
   SECURE_OPTIONS,
   type SecureSettings,
   secureSettings,
+  TILE_OPTION,
+  viewOption,
 } from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { averageFps, FrameTally } from "./tally.ts";
 import {
-  hostPortValue,
   nonNegativeNumber,
   patternValue,
   portListValue,
   positiveNumber,
   sizeValue,
+  viewValue,
 } from "./values.ts";
+
+/** Longest message in the summary, in characters. */
+const MESSAGE_CHARS = 60;
 
 /** `netgear recv`'s settings, checked. */
 export interface RecvSettings {
-  /** The address to bind (NetGear's receiver default, `*`, when undefined). */
-  readonly address: string | undefined;
+  /** The address to bind. */
+  readonly address: string;
   /** The servers' ports (one without multi-server mode). */
   readonly ports: number[];
   /** 0, 1 or 2. */
@@ -142,7 +155,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     );
   }
   return {
-    address: values.address as string | undefined,
+    address: values.address as string,
     ports,
     pattern: patternValue(values.pattern as string, multiserver),
     out: values.out === "" ? undefined : values.out as string | undefined,
@@ -155,7 +168,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
       ? undefined
       : nonNegativeNumber(values.liveness as string, "--liveness"),
     wait: values.wait === undefined ? undefined : positiveNumber(values.wait as string, "--wait"),
-    view: values.view === undefined ? undefined : hostPortValue(values.view as string, "--view"),
+    view: viewValue(values.view),
     multiserver,
     live: values.live === true,
     logging: values.logging === true,
@@ -186,7 +199,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
     displays.push(snapshots);
   }
   if (settings.view) {
-    const viewer = await startViewer({ ...settings.view, title: "netgear recv" });
+    const viewer = (await startLiveView(settings.view, "netgear recv"))!;
     displays.push(viewer);
     context.err(`netgear recv: live view at ${viewer.url}`);
   }
@@ -240,8 +253,11 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       const port = item.port === undefined ? settings.ports[0] : Number(item.port);
       tally.add(port, item.frame, item.message);
       tally.sample();
-      const info = { message: item.message, fps: tally.get(port)!.recentFps };
-      for (const display of displays) display.update(String(port), item.frame, info);
+      // Labelled as every client's page and snapshots are: port, peer address, fps, message.
+      const figures = settings.multiserver
+        ? client
+        : { servers: [{ port, state: "live", fps: tally.get(port)!.recentFps }] };
+      for (const display of displays) watchClient(display, { ...item, port }, figures);
     }
   } finally {
     status.stop();
@@ -338,7 +354,9 @@ function formatSummary(summary: RecvSummary, out: string | undefined): string {
   const lines = summary.servers.map((s) => {
     const state = s.goneReason ? `gone (${s.goneReason})` : s.state;
     const age = ageText(s.frameAge);
-    const message = s.lastMessage === null ? "" : `, last message: ${formatMessage(s.lastMessage)}`;
+    const message = s.lastMessage === null
+      ? ""
+      : `, last message: ${formatMessage(s.lastMessage, MESSAGE_CHARS)}`;
     return `${s.port}: ${s.frames} frames, ${formatBytes(s.bytes)}, ${
       s.fps.toFixed(1)
     } fps${age}, ${state}${message}`;
@@ -371,55 +389,15 @@ export const recvCommand: Command = defineCommand({
     "server (as JSON with --json).",
   ].join("\n"),
   options: [
-    {
-      name: "address",
-      type: "string",
-      value: "HOST",
-      description: "The address to bind (default *, every interface)",
-    },
-    {
-      name: "ports",
-      type: "string",
-      value: "P1,P2,…",
-      default: "5566,5567",
-      description: "The servers' ports, comma-separated",
-    },
+    BIND_ADDRESS_OPTION,
+    PORTS_OPTION,
     PATTERN_OPTION,
-    {
-      name: "out",
-      type: "string",
-      value: "DIR",
-      description: "Write a labelled montage of every server's newest frame to DIR each second",
-    },
-    {
-      name: "tile",
-      type: "string",
-      value: "WxH",
-      default: "320x240",
-      description: "Size of each server's tile in the montage",
-    },
-    {
-      name: "view",
-      type: "string",
-      value: "HOST:PORT",
-      bare: "127.0.0.1:0",
-      description:
-        "Serve the live montage as a web page on HOST:PORT (default 127.0.0.1:0, any free port)",
-    },
-    { name: "json", type: "boolean", description: "Print the summary as JSON on stdout" },
-    {
-      name: "duration",
-      type: "string",
-      value: "SECONDS",
-      description: "End after this long (default: when every server has gone)",
-    },
-    {
-      name: "liveness",
-      type: "string",
-      value: "SECONDS",
-      description:
-        "A server disconnected this long has gone (default 5; 0: only its terminate ends it)",
-    },
+    outOption(),
+    TILE_OPTION,
+    viewOption(false),
+    jsonOption(),
+    durationOption("End after this long (default: when every server has gone)"),
+    LIVENESS_OPTION,
     {
       name: "wait",
       type: "string",
@@ -438,7 +416,7 @@ export const recvCommand: Command = defineCommand({
   ],
   examples: [
     "netgear recv --ports 5566,5567 --out snapshots",
-    "netgear recv --address 127.0.0.1 --ports 5566 --pattern 2 --duration 10 --json",
+    "netgear recv --address '*' --ports 5566 --pattern 2 --duration 10 --json",
   ],
   run: (parsed, context) => recv(recvSettings(parsed), context),
 });

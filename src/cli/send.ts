@@ -9,21 +9,30 @@ import { type LiveRate, NetGear } from "../netgear/mod.ts";
 import {
   type CaptureError,
   type CaptureSource,
-  FfmpegSource,
   type FrameSource,
+  openSource,
   type ReconnectOptions,
-  SyntheticSource,
+  sourceOf,
 } from "../capture/mod.ts";
 import type { ParsedCommandLine } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
 import {
+  CONNECT_ADDRESS_OPTION,
+  durationOption,
+  FPS_OPTION,
+  FRAMES_OPTION,
   multiserverOption,
   OUTPUT_OPTIONS,
   PATTERN_OPTION,
+  portOption,
+  REALTIME_OPTION,
   SECURE_OPTIONS,
   type SecureSettings,
   secureSettings,
+  SIZE_OPTION,
+  SOURCE_ARGUMENT,
+  SOURCE_HELP,
 } from "./shared_options.ts";
 import { StatusLine } from "./status.ts";
 import { FrameTally } from "./tally.ts";
@@ -36,24 +45,12 @@ import {
   sizeValue,
 } from "./values.ts";
 
-/** ffmpeg test patterns accepted by their bare name (`testsrc`); others as `pattern:NAME`. */
-const PATTERN_NAMES = new Set([
-  "testsrc",
-  "testsrc2",
-  "smptebars",
-  "smptehdbars",
-  "rgbtestsrc",
-  "yuvtestsrc",
-  "mandelbrot",
-  "life",
-]);
-
 /** `netgear send`'s settings, checked. */
 export interface SendSettings {
   /** `"synthetic"`, or what ffmpeg captures. */
   readonly source: "synthetic" | CaptureSource;
-  /** The receiver's address (NetGear's sender default, `localhost`, when undefined). */
-  readonly address: string | undefined;
+  /** The receiver's address. */
+  readonly address: string;
   /** This server's port (the receiver tells servers apart by it). */
   readonly port: number;
   /** 0, 1 or 2. */
@@ -62,6 +59,8 @@ export interface SendSettings {
   readonly message: string | undefined;
   /** Frames to send before ending; all when undefined. */
   readonly frames: number | undefined;
+  /** Seconds to send before ending; until the source ends when undefined. */
+  readonly duration: number | undefined;
   /** Frame rate. */
   readonly fps: number | undefined;
   /** `[width, height]`. */
@@ -89,24 +88,23 @@ export interface SendSettings {
 }
 
 /** Reads a source argument: `synthetic`, a pattern name, or what {@link FfmpegSource} opens. */
-export function sendSourceOf(text: string): "synthetic" | CaptureSource {
-  if (text === "synthetic") return "synthetic";
-  if (PATTERN_NAMES.has(text)) return `pattern:${text}`;
-  return text;
-}
+export const sendSourceOf: (text: string) => "synthetic" | CaptureSource = sourceOf;
 
 /** Checks the parsed command line of `netgear send`. */
 export function sendSettings({ values, positionals }: ParsedCommandLine): SendSettings {
   const multiserver = values.multiserver as boolean;
   return {
     source: sendSourceOf(positionals[0] ?? "synthetic"),
-    address: values.address as string | undefined,
+    address: values.address as string,
     port: portValue(values.port as string, "--port"),
     pattern: patternValue(values.pattern as string, multiserver),
     message: values.message as string | undefined,
     frames: values.frames === undefined
       ? undefined
       : positiveInteger(values.frames as string, "--frames"),
+    duration: values.duration === undefined
+      ? undefined
+      : positiveNumber(values.duration as string, "--duration"),
     fps: values.fps === undefined ? undefined : positiveNumber(values.fps as string, "--fps"),
     size: values.size === undefined ? undefined : sizeValue(values.size as string, "--size"),
     realtime: values.realtime as boolean,
@@ -125,30 +123,19 @@ export function sendSettings({ values, positionals }: ParsedCommandLine): SendSe
 }
 
 /** Opens the frame source the settings name; `reconnect` is how a live source is reopened. */
-async function openSource(
+async function openSettingsSource(
   settings: SendSettings,
   signal: AbortSignal,
   reconnect: ReconnectOptions,
 ): Promise<FrameSource> {
   const [width, height] = settings.size ?? [undefined, undefined];
-  if (settings.source === "synthetic") {
-    return new SyntheticSource({
-      width,
-      height,
-      fps: settings.fps,
-      realtime: settings.realtime,
-      maxFrames: settings.frames ?? null,
-      name: `PORT ${settings.port}`,
-      signal,
-    });
-  }
-  return await FfmpegSource.open({
-    source: settings.source,
+  return await openSource(settings.source, {
     width,
     height,
     fps: settings.fps,
     realtime: settings.realtime,
     maxFrames: settings.frames ?? null,
+    name: `PORT ${settings.port}`,
     timeout: settings.stallTimeout * 1000,
     reconnect: settings.reconnect ? reconnect : false,
     signal,
@@ -245,7 +232,11 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
     },
   };
   // Ctrl+C while a camera or stream is still opening ends the command like any other time.
-  await using source = await openSource(settings, interrupt.signal, reconnect).catch((error) => {
+  // --duration ends the source as its end would; Ctrl+C also gives up on a pending send.
+  const stop = settings.duration === undefined
+    ? interrupt.signal
+    : AbortSignal.any([interrupt.signal, AbortSignal.timeout(settings.duration * 1000)]);
+  await using source = await openSettingsSource(settings, stop, reconnect).catch((error) => {
     if (interrupt.interrupted) return null;
     throw error;
   });
@@ -326,34 +317,17 @@ export const sendCommand: Command = defineCommand({
     "and sends every frame of SOURCE with --message, until the source ends, --frames are",
     "sent, or Ctrl+C (which sends NetGear's terminate so the client sees the server leave).",
     "",
-    "SOURCE is one of:",
-    "  synthetic           a moving test picture drawn in TypeScript (the default; no ffmpeg)",
-    "  0, /dev/video0      a camera (v4l2 on Linux, avfoundation on macOS, dshow on Windows)",
-    "  clip.mp4            a video file",
-    "  rtsp://… http://…   a network stream",
-    "  testsrc, testsrc2, smptebars, mandelbrot, … or pattern:NAME   an ffmpeg test pattern",
-    "Every source but synthetic needs ffmpeg on the PATH.",
+    ...SOURCE_HELP,
     "",
     "A camera or stream that drops, ends or stalls (no frame for --stall-timeout seconds) is",
     "reopened after 1 s, 2 s, 4 s, 8 s, then every 10 s, until it is back or Ctrl+C; the server",
     "stays connected and sends nothing meanwhile, so the client keeps it. A source that cannot",
     "be opened at the start is an error, and a file ends the stream at its end.",
   ].join("\n"),
-  positionals: [{ name: "SOURCE", description: "What to stream (see above; default synthetic)" }],
+  positionals: [SOURCE_ARGUMENT],
   options: [
-    {
-      name: "address",
-      type: "string",
-      value: "HOST",
-      description: "The client's address (default localhost)",
-    },
-    {
-      name: "port",
-      type: "string",
-      value: "PORT",
-      default: "5566",
-      description: "This server's port: the client listens on it",
-    },
+    CONNECT_ADDRESS_OPTION,
+    portOption(),
     PATTERN_OPTION,
     {
       name: "message",
@@ -361,31 +335,11 @@ export const sendCommand: Command = defineCommand({
       value: "TEXT",
       description: "Data sent with every frame; {n} becomes the frame number",
     },
-    {
-      name: "frames",
-      type: "string",
-      value: "N",
-      description: "Stop after N frames (default: until the source ends)",
-    },
-    {
-      name: "fps",
-      type: "string",
-      value: "RATE",
-      description: "Frame rate (default: the source's; synthetic 30)",
-    },
-    {
-      name: "size",
-      type: "string",
-      value: "WxH",
-      description: "Frame size, e.g. 640x480 (default: the source's; synthetic 640x480)",
-    },
-    {
-      name: "realtime",
-      type: "boolean",
-      negatable: true,
-      default: true,
-      description: "Pace files and patterns like a camera; --no-realtime sends as fast as possible",
-    },
+    FRAMES_OPTION,
+    durationOption("Stop after this long (default: until the source ends)"),
+    FPS_OPTION,
+    SIZE_OPTION,
+    REALTIME_OPTION,
     {
       name: "reconnect",
       type: "boolean",

@@ -122,3 +122,14 @@ export function hostPortValue(text: string, flag: string): { hostname: string; p
   }
   return { hostname: match[1].replace(/^\[|\]$/g, ""), port };
 }
+
+/**
+ * `--view[=HOST:PORT]` / `--no-view`: where to serve the live page, or `undefined` for none.
+ * A bare `--view` (the parser gives it `127.0.0.1:0`) serves on loopback, any free port.
+ */
+export function viewValue(
+  value: string | boolean | undefined,
+): { hostname: string; port: number } | undefined {
+  if (value === undefined || value === false) return undefined;
+  return hostPortValue(String(value), "--view");
+}

@@ -54,3 +54,10 @@ export {
   imageToFrame,
   type ImageToFrameOptions,
 } from "./image.ts";
+export { compareKeys, fitText, formatMessage, jsonSafe } from "./labels.ts";
+export {
+  type DisplayInfo,
+  type FrameDisplay,
+  SnapshotWriter,
+  type SnapshotWriterOptions,
+} from "./snapshots.ts";

@@ -102,6 +102,14 @@ function applyState(state) {
     tile.message.title = info.message;
     tile.error.textContent = info.error ?? "";
   }
+  // The tiles in the state's order (by port), moving only those out of place.
+  let previous = null;
+  for (const info of state.tiles) {
+    const figure = tiles.get(info.id).figure;
+    const next = previous ? previous.nextSibling : grid.firstChild;
+    if (figure !== next) grid.insertBefore(figure, next);
+    previous = figure;
+  }
   for (const [id, tile] of tiles) {
     if (!seen.has(id)) {
       tile.figure.remove();

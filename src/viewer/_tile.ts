@@ -10,6 +10,7 @@ import type { JpegCodec, JpegColorspace } from "../codec/types.ts";
 import type { ChannelOrder } from "../montage/color.ts";
 import { layoutOf } from "../montage/_layout.ts";
 import { FrameRate } from "../frame_rate.ts";
+import { formatMessage } from "../montage/labels.ts";
 
 /** Longest message text sent to the page; a longer one is cut with an ellipsis. */
 const MESSAGE_CHARS = 300;
@@ -84,7 +85,7 @@ export class Tile {
 
   /** Takes what the caller said about the server. */
   describe(info: { message?: unknown; fps?: number; label?: string }): void {
-    if ("message" in info) this.message = formatMessage(info.message);
+    if ("message" in info) this.message = formatMessage(info.message, MESSAGE_CHARS);
     if (typeof info.fps === "number" && Number.isFinite(info.fps)) this.#givenFps = info.fps;
     if (typeof info.label === "string") this.label = info.label;
   }
@@ -126,35 +127,4 @@ function colorspaceOf(channels: number, order: ChannelOrder): JpegColorspace {
   if (channels === 1) return "GRAY";
   if (channels === 4) return order === "rgb" ? "RGBX" : "BGRX";
   return order === "rgb" ? "RGB" : "BGR";
-}
-
-/** A server's message as one line of text: strings as they are, other values as JSON. */
-export function formatMessage(message: unknown): string {
-  let text: string;
-  if (message === undefined || message === null) text = "";
-  else if (typeof message === "string") text = message;
-  else if (isFrameLike(message)) text = `frame ${JSON.stringify(message.shape)} ${message.dtype}`;
-  else {
-    try {
-      text = JSON.stringify(message, (_, value) =>
-        typeof value === "bigint" ? String(value) : value) ?? printable(message);
-    } catch {
-      text = printable(message); // a cycle: say what it is rather than fail
-    }
-  }
-  text = text.replace(/\s+/g, " ");
-  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS - 1)}…` : text;
-}
-
-function printable(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return `(a ${typeof value} that cannot be printed)`;
-  }
-}
-
-function isFrameLike(value: unknown): value is Frame {
-  return typeof value === "object" && value !== null && "shape" in value && "dtype" in value &&
-    (value as { data?: unknown }).data instanceof Uint8Array;
 }

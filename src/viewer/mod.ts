@@ -31,6 +31,12 @@
 export { createFrame, type DType, DTYPE_SIZES, type Frame } from "../frame.ts";
 export type { ChannelOrder } from "../montage/color.ts";
 export {
+  type DisplayInfo,
+  type FrameDisplay,
+  SnapshotWriter,
+  type SnapshotWriterOptions,
+} from "../montage/snapshots.ts";
+export {
   startViewer,
   type TileInfo,
   Viewer,

@@ -11,6 +11,7 @@ import type { JpegCodec } from "../codec/types.ts";
 import type { ChannelOrder } from "../montage/color.ts";
 import { PAGE_POLICY, viewerPage } from "./_page.ts";
 import { Tile } from "./_tile.ts";
+import { compareKeys } from "../montage/labels.ts";
 
 /*
  * Why one WebSocket per page, not one multipart MJPEG stream per tile: browsers open at most
@@ -194,12 +195,21 @@ export class Viewer implements AsyncDisposable {
     this.#quality = options.quality ?? 75;
     this.#order = options.channelOrder ?? "bgr";
     this.#logging = options.logging ?? false;
-    this.#server = Deno.serve({
-      hostname: this.#hostname,
-      port: options.port ?? 0,
-      onListen: () => {},
-      onError: () => new Response("Internal error", { status: 500 }),
-    }, (request) => this.#handle(request));
+    try {
+      this.#server = Deno.serve({
+        hostname: this.#hostname,
+        port: options.port ?? 0,
+        onListen: () => {},
+        onError: () => new Response("Internal error", { status: 500 }),
+      }, (request) => this.#handle(request));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      const where = `${this.#hostname}:${options.port}`;
+      throw new Deno.errors.AddrInUse(
+        `Cannot serve the live view on ${where}: the port is in use by another program; ` +
+          "pick another port, or 0 for any free one",
+      );
+    }
     this.url = `http://${urlHost(this.#hostname)}:${this.#server.addr.port}/`;
     this.#signal = options.signal;
     if (this.#signal?.aborted) void this.close();
@@ -452,7 +462,8 @@ export class Viewer implements AsyncDisposable {
   }
 
   #state(): { title: string; tiles: ReturnType<Tile["state"]>[] } {
-    return { title: this.#title, tiles: [...this.#tiles.values()].map((tile) => tile.state()) };
+    const tiles = [...this.#tiles.values()].sort((a, b) => compareKeys(a.key, b.key));
+    return { title: this.#title, tiles: tiles.map((tile) => tile.state()) };
   }
 }
 

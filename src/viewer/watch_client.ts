@@ -6,7 +6,7 @@
  */
 
 import type { Frame } from "../frame.ts";
-import type { Viewer } from "./viewer.ts";
+import type { FrameDisplay } from "../montage/snapshots.ts";
 
 // The shapes below are what the viewer reads of a NetGear client, its items and its events:
 // a `NetGear`, a `NetGearItem` and a `ServerEvent` fit them, and the viewer stays free of the
@@ -60,7 +60,7 @@ export interface ServerChange {
  * A server that leaves while no other server sends is only noticed here on the next item; pass
  * {@linkcode removeOnLeave} as the client's `onServerEvent` to drop its tile at once.
  *
- * @param viewer The viewer to update.
+ * @param viewer The viewer (or other display) to update.
  * @param item What `client.recv()` (or the client's iterator) gave.
  * @param client The receiving NetGear, for its per-server figures.
  *
@@ -78,7 +78,11 @@ export interface ServerChange {
  * for await (const item of client) watchClient(viewer, item, client);
  * ```
  */
-export function watchClient(viewer: Viewer, item: ReceivedItem, client: ClientFigures): void {
+export function watchClient(
+  viewer: Pick<FrameDisplay, "update" | "remove">,
+  item: ReceivedItem,
+  client: ClientFigures,
+): void {
   const key = item.port ?? "client";
   let fps: number | undefined;
   let age: ServerFigures["frameAge"];
@@ -88,7 +92,7 @@ export function watchClient(viewer: Viewer, item: ReceivedItem, client: ClientFi
     else if (String(server.port) === String(key)) {
       fps = server.fps;
       age = server.frameAge;
-      if (server.peerAddress) label += ` · ${server.peerAddress}`;
+      if (server.peerAddress) label += ` from ${server.peerAddress}`;
     }
   }
   if (age) label += ` · age ${Math.round(age.p50)} ms (p99 ${Math.round(age.p99)})`;
@@ -101,7 +105,9 @@ export function watchClient(viewer: Viewer, item: ReceivedItem, client: ClientFi
  * @param viewer The viewer whose tiles follow the client's servers.
  * @returns The callback for `new NetGear({ ..., onServerEvent })`.
  */
-export function removeOnLeave(viewer: Viewer): (event: ServerChange) => void {
+export function removeOnLeave(
+  viewer: Pick<FrameDisplay, "remove">,
+): (event: ServerChange) => void {
   return (event) => {
     if (event.type === "leave") viewer.remove(event.port);
   };

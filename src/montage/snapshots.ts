@@ -1,23 +1,38 @@
 /**
- * {@linkcode SnapshotWriter}: `netgear recv --out DIR`. Keeps each server's newest frame and,
- * once a second, writes a labelled montage of all of them as a numbered PNG.
+ * {@linkcode SnapshotWriter}: the labelled montage snapshot of a multi-server client, the one
+ * that `netgear recv --out DIR`, the demo and the examples write. It keeps each server's
+ * newest frame and, once a second, writes a montage of all of them, tiles ordered by port and
+ * each labelled with the server, its frame rate and its last message, as a numbered PNG.
  *
  * @module
  */
 
 import { createFrame, type Frame } from "../frame.ts";
-import { buildMontages, drawText, encodePng, measureText, resizeFrame } from "../montage/mod.ts";
-import { formatMessage } from "./format.ts";
+import { buildMontages } from "./build_montages.ts";
+import { encodePng } from "./image.ts";
+import { compareKeys, fitText, formatMessage } from "./labels.ts";
+import { resizeFrame } from "./resize.ts";
+import { drawText, measureText } from "./text.ts";
+
+/** What a display is told about a server next to its frame. */
+export interface DisplayInfo {
+  /** The message that came with the frame. */
+  readonly message?: unknown;
+  /** The server's recent frame rate. */
+  readonly fps?: number;
+  /** The tile's title (`port 5566 · 192.168.1.7`); the key by default. */
+  readonly label?: string;
+}
 
 /**
- * Something that shows the servers' live frames: the snapshot writer here, and the browser
- * viewer (`src/viewer/mod.ts`), whose `Viewer` has this shape.
+ * Something that shows the servers' live frames, one tile per server: the
+ * {@linkcode SnapshotWriter} here, and the browser viewer (`Viewer` of `src/viewer/mod.ts`).
  */
 export interface FrameDisplay {
-  /** Shows `frame` as the server `key`'s newest, labelled with its message and rate. */
-  update(key: string, frame: Frame, info: { message: unknown; fps: number }): void;
+  /** Shows `frame` as the server `key`'s newest, labelled from `info`. */
+  update(key: string | number, frame: Frame, info?: DisplayInfo): void;
   /** The server `key` has gone. */
-  remove(key: string): void;
+  remove(key: string | number): void;
   /** Stops showing; the last state is kept (written, for snapshots). */
   close(): void | Promise<void>;
 }
@@ -27,17 +42,20 @@ export interface SnapshotWriterOptions {
   /** The folder to write into (created when missing). */
   readonly dir: string;
   /** The servers listed up front, shown as tiles (black until their first frame). */
-  readonly keys: readonly string[];
+  readonly keys: readonly (string | number)[];
   /** Each tile's `[width, height]`. */
   readonly tile: readonly [number, number];
   /** Milliseconds between snapshots. @default {1000} */
   readonly intervalMs?: number;
   /** Told of the first failed write (later ones are only counted). */
   readonly onError?: (error: Error) => void;
+  /** Told of each file written. */
+  readonly onWrite?: (file: string) => void;
 }
 
 interface Tile {
   frame?: Frame;
+  label: string;
   message: unknown;
   fps: number;
   gone: boolean;
@@ -49,6 +67,7 @@ export class SnapshotWriter implements FrameDisplay {
   readonly #tile: readonly [number, number];
   readonly #tiles = new Map<string, Tile>();
   readonly #onError?: (error: Error) => void;
+  readonly #onWrite?: (file: string) => void;
   readonly #timer: ReturnType<typeof setInterval>;
   #dirty = false;
   #writing: Promise<void> | undefined;
@@ -59,18 +78,23 @@ export class SnapshotWriter implements FrameDisplay {
     this.#dir = options.dir;
     this.#tile = options.tile;
     this.#onError = options.onError;
-    for (const key of options.keys) this.#tiles.set(key, { message: null, fps: 0, gone: false });
+    this.#onWrite = options.onWrite;
+    for (const key of options.keys) {
+      this.#tiles.set(String(key), { label: String(key), message: null, fps: 0, gone: false });
+    }
     this.#timer = setInterval(() => void this.#flush(), options.intervalMs ?? 1000);
   }
 
   /**
-   * Creates the folder and starts writing.
+   * Creates the folder, loads the PNG encoder and starts writing.
    *
    * @throws {Deno.errors.PermissionDenied | Deno.errors.NotCapable | Error} When the folder
    * cannot be created.
    */
   static async create(options: SnapshotWriterOptions): Promise<SnapshotWriter> {
     await Deno.mkdir(options.dir, { recursive: true });
+    // Load the PNG encoder now, so that a missing permission shows at once.
+    await encodePng(createFrame(new Uint8Array(3), [1, 1, 3]));
     return new SnapshotWriter(options);
   }
 
@@ -85,14 +109,22 @@ export class SnapshotWriter implements FrameDisplay {
   }
 
   /** Records the server's newest frame for the next snapshot. */
-  update(key: string, frame: Frame, info: { message: unknown; fps: number }): void {
-    this.#tiles.set(key, { frame, message: info.message, fps: info.fps, gone: false });
+  update(key: string | number, frame: Frame, info: DisplayInfo = {}): void {
+    const name = String(key);
+    const old = this.#tiles.get(name);
+    this.#tiles.set(name, {
+      frame,
+      label: info.label ?? old?.label ?? name,
+      message: "message" in info ? info.message : old?.message ?? null,
+      fps: info.fps ?? old?.fps ?? 0,
+      gone: false,
+    });
     this.#dirty = true;
   }
 
   /** Marks the server gone: its last frame stays, labelled as gone. */
-  remove(key: string): void {
-    const tile = this.#tiles.get(key);
+  remove(key: string | number): void {
+    const tile = this.#tiles.get(String(key));
     if (tile === undefined || tile.gone) return;
     tile.gone = true;
     this.#dirty = true;
@@ -117,12 +149,15 @@ export class SnapshotWriter implements FrameDisplay {
       String(this.#written + this.#failed + 1).padStart(6, "0")
     }.png`;
     try {
-      const tiles = [...this.#tiles].map(([key, tile]) => this.#render(key, tile));
+      const tiles = [...this.#tiles]
+        .sort(([a], [b]) => compareKeys(a, b))
+        .map(([, tile]) => this.#render(tile));
       const cols = Math.ceil(Math.sqrt(tiles.length));
       const rows = Math.ceil(tiles.length / cols);
       const [montage] = buildMontages(tiles, this.#tile, [cols, rows]);
       await Deno.writeFile(file, await encodePng(montage));
       this.#written++;
+      this.#onWrite?.(file);
     } catch (error) {
       if (this.#failed++ === 0) {
         this.#onError?.(new Error(`Cannot write snapshot "${file}": ${(error as Error).message}`));
@@ -131,7 +166,7 @@ export class SnapshotWriter implements FrameDisplay {
   }
 
   /** One tile: the frame resized, or black, with a label along the bottom. */
-  #render(key: string, tile: Tile): Frame {
+  #render(tile: Tile): Frame {
     const [width, height] = this.#tile;
     let frame: Frame | undefined;
     let state = tile.gone ? "gone" : tile.frame ? `${tile.fps.toFixed(1)} fps` : "waiting";
@@ -144,20 +179,12 @@ export class SnapshotWriter implements FrameDisplay {
       }
     }
     frame ??= createFrame(new Uint8Array(width * height * 3), [height, width, 3]);
-    const message = tile.message === null ? "" : `  ${formatMessage(tile.message)}`;
+    const text = formatMessage(tile.message, 200);
+    const message = text === "" ? "" : `  ${text}`;
     const scale = width >= 480 ? 2 : 1;
-    const text = fitText(`${key}  ${state}${message}`, width, scale);
-    const y = height - measureText(text, { scale }).height;
-    drawText(frame, text, { x: 0, y, scale, background: [0, 0, 0] });
+    const label = fitText(`${tile.label}  ${state}${message}`, width, scale);
+    const y = height - measureText(label, { scale }).height;
+    drawText(frame, label, { x: 0, y, scale, background: [0, 0, 0] });
     return frame;
   }
-}
-
-/** Cuts `text` to what fits in `width` pixels at `scale`. */
-function fitText(text: string, width: number, scale: number): string {
-  if (measureText(text, { scale }).width <= width) return text;
-  // The font is monospaced (6 font pixels a character): start near the answer.
-  let end = Math.min(text.length, Math.floor(width / (6 * scale)));
-  while (end > 1 && measureText(text.slice(0, end) + "...", { scale }).width > width) end--;
-  return text.slice(0, end) + "...";
 }
