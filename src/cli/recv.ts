@@ -30,6 +30,13 @@ import {
   TILE_OPTION,
   viewOption,
 } from "./shared_options.ts";
+import {
+  RECORD_OPTIONS,
+  type RecordSettings,
+  recordSettings,
+  type RecordSummary,
+  RecvRecorder,
+} from "./record.ts";
 import { StatusLine } from "./status.ts";
 import { averageFps, FrameTally } from "./tally.ts";
 import {
@@ -77,6 +84,8 @@ export interface RecvSettings {
   readonly logging: boolean;
   /** No status line. */
   readonly quiet: boolean;
+  /** Where to record each server's video (`--record`), if anywhere. */
+  readonly record: RecordSettings | undefined;
 }
 
 /** Why `netgear recv` ended. */
@@ -141,6 +150,8 @@ export interface RecvSummary {
   readonly rebinds: number;
   /** Montage snapshots written (with `--out`). */
   readonly snapshots?: number;
+  /** With `--record`: the files written, frames recorded and dropped. */
+  readonly recording?: RecordSummary;
   /** One entry per server: the listed ports first. */
   readonly servers: ServerSummary[];
 }
@@ -173,6 +184,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     live: values.live === true,
     logging: values.logging === true,
     quiet: values.quiet === true,
+    record: recordSettings(values),
     secure: secureSettings(values),
   };
 }
@@ -183,11 +195,13 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
   const tally = new FrameTally(settings.ports);
   const displays: FrameDisplay[] = [];
   let client: NetGear | undefined;
-  const status = new StatusLine(() => statusText(tally, client), {
+  let recording: RecvRecorder | undefined;
+  const status = new StatusLine(() => statusText(tally, client, recording), {
     write: context.errRaw,
     terminal: context.statusIsTerminal,
     columns: context.columns,
   });
+  if (settings.record) recording = new RecvRecorder(settings.record, (line) => status.print(line));
   let snapshots: SnapshotWriter | undefined;
   if (settings.out !== undefined) {
     snapshots = await SnapshotWriter.create({
@@ -223,6 +237,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       onServerEvent: (event) => {
         if (event.type === "leave") {
           for (const display of displays) display.remove(String(event.port));
+          recording?.end(event.port);
         }
         status.print(
           `server ${event.port} ${event.type === "join" ? "joined" : `left (${event.reason})`}`,
@@ -231,6 +246,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
     });
   } catch (error) {
     for (const display of displays) await display.close();
+    await recording?.close();
     throw error;
   }
   const { protocol, address } = client.options;
@@ -253,6 +269,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       const port = item.port === undefined ? settings.ports[0] : Number(item.port);
       tally.add(port, item.frame, item.message);
       tally.sample();
+      recording?.write(port, item);
       // Labelled as every client's page and snapshots are: port, peer address, fps, message.
       const figures = settings.multiserver
         ? client
@@ -263,6 +280,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
     status.stop();
     await client.close();
     for (const display of displays) await display.close();
+    await recording?.close();
   }
   const end: RecvEnd = interrupt.interrupted
     ? "interrupted"
@@ -270,7 +288,11 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
     ? "duration"
     : "servers-gone";
   const summary = summarize(settings, client, tally, end, performance.now() - startedAt);
-  const withSnapshots = snapshots ? { ...summary, snapshots: snapshots.written } : summary;
+  const withSnapshots = {
+    ...summary,
+    ...(snapshots ? { snapshots: snapshots.written } : {}),
+    ...(recording ? { recording: recording.summary() } : {}),
+  };
   if (settings.json) context.out(JSON.stringify(withSnapshots, jsonSafe, 2));
   else context.out(formatSummary(withSnapshots, settings.out));
   return end === "interrupted" ? INTERRUPTED_EXIT_CODE : 0;
@@ -291,7 +313,11 @@ function stateOf(
 }
 
 /** The status line: each server's recent rate (or state) and the drops. */
-function statusText(tally: FrameTally, client: NetGear | undefined): string {
+function statusText(
+  tally: FrameTally,
+  client: NetGear | undefined,
+  recording: RecvRecorder | undefined,
+): string {
   tally.sample();
   const infos = client?.servers ?? [];
   const servers = tally.servers.map((server) => {
@@ -304,7 +330,8 @@ function statusText(tally: FrameTally, client: NetGear | undefined): string {
     return `${server.port}: ${rate}${age} (${server.frames})`;
   });
   const dropped = Object.values(client?.stats.dropped ?? {}).reduce((a, b) => a + b, 0);
-  return `${servers.join(" | ")} | ${dropped} dropped`;
+  const recorded = recording ? ` | ${recording.status}` : "";
+  return `${servers.join(" | ")} | ${dropped} dropped${recorded}`;
 }
 
 function summarize(
@@ -369,6 +396,13 @@ function formatSummary(summary: RecvSummary, out: string | undefined): string {
       summary.seconds.toFixed(1)
     } s (${summary.end}); ${summary.drops} dropped${snapshots}`,
   );
+  const recording = summary.recording;
+  if (recording) {
+    lines.push(
+      `recorded ${recording.recorded} frames to ${recording.files.length} files in ` +
+        `${recording.directory} (${recording.encoder}); ${recording.drops} not recorded`,
+    );
+  }
   return lines.join("\n");
 }
 
@@ -411,11 +445,13 @@ export const recvCommand: Command = defineCommand({
         "Live mode: each server's newest frame wins, older ones are dropped and counted (pair with send --live)",
     },
     multiserverOption("Multi-server mode: one port per server"),
+    ...RECORD_OPTIONS,
     ...SECURE_OPTIONS,
     ...OUTPUT_OPTIONS,
   ],
   examples: [
     "netgear recv --ports 5566,5567 --out snapshots",
+    "netgear recv --ports 5566,5567 --record recordings --record-segment 600",
     "netgear recv --address '*' --ports 5566 --pattern 2 --duration 10 --json",
   ],
   run: (parsed, context) => recv(recvSettings(parsed), context),
