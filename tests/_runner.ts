@@ -55,6 +55,14 @@ export interface SystemPackage {
   neededBy(file: string, source: string): boolean;
 }
 
+function isRoot(): boolean {
+  try {
+    return Deno.uid() === 0;
+  } catch {
+    return false; // no --allow-sys: cannot tell
+  }
+}
+
 /** Debian's Python, the one the interop tests run (it has pyzmq and numpy once installed). */
 export const PYTHON = "/usr/bin/python3";
 
@@ -89,6 +97,13 @@ export const PACKAGES: readonly SystemPackage[] = [
     purpose: "numpy, for the vidgear-wire Python peer",
     probe: { python: "numpy" },
     neededBy: (_file, source) => /from "\.\/_python_peer\.ts"/.test(source),
+  },
+  {
+    name: "iproute2",
+    purpose: "ip and tc, for the slow-link test's network namespaces (root only)",
+    probe: { command: "tc" },
+    // Without root the test skips (namespaces need it), so only root needs the package.
+    neededBy: (_file, source) => isRoot() && /from "\.\/_slow_link\.ts"/.test(source),
   },
   {
     name: "chromium",

@@ -5,11 +5,10 @@
 // time); `deno task bench --only slow-link` measures.
 import assert from "node:assert/strict";
 import { createSlowLink, slowLinkUnavailable } from "./_slow_link.ts";
+import { skipIf } from "./_skip.ts";
 import { runSlowLinkMode, SLOW_LINK_MODES } from "../bench/slow_link_bench.ts";
 
-const UNAVAILABLE = await slowLinkUnavailable();
-const ignore = UNAVAILABLE !== undefined;
-if (ignore) console.warn(`skipping the slow-link tests: ${UNAVAILABLE}`);
+const ignore = skipIf(import.meta.url, await slowLinkUnavailable());
 const SETTINGS = {
   seconds: 3,
   rateMbit: 20,
