@@ -183,7 +183,8 @@ Deno.test({
         );
         assert.match(
           await page.textContent(`${tileOf(port)} .label`) ?? "",
-          new RegExp(`^port ${port}`),
+          new RegExp(`^port ${port}.* · age \\d+ ms \\(p99 \\d+\\)$`),
+          "the label names the port and shows the frames' age",
         );
         await page.waitForFunction(
           ([selector, name]) =>
