@@ -190,22 +190,31 @@ Deno.test("without a time, a file's timing follows the frames' arrival", async (
   Deno.removeSync(directory, { recursive: true });
 });
 
-Deno.test("a new frame size starts a new file; segmentSeconds starts one per segment", async () => {
+Deno.test("a new frame size starts a new file, and so do segmentSeconds and a clock set back", async () => {
   const { directory, events, recorder } = recorderIn({ segmentSeconds: 1 });
   const start = Date.now();
   for (let i = 0; i < 10; i++) recorder.write(1, frameOf(64, 48, i), { time: start + i * 50 });
   for (let i = 10; i < 20; i++) recorder.write(1, frameOf(80, 60, i), { time: start + i * 50 });
   // Port 2: 25 frames 100 ms apart: segments of 0-0.9 s, 1.0-1.9 s and 2.0-2.4 s.
   for (let i = 0; i < 25; i++) recorder.write(2, frameOf(64, 48, i), { time: start + i * 100 });
+  // Port 3: a clock set back 5 s after 5 frames: a new file rather than squeezed frames.
+  for (let i = 0; i < 10; i++) {
+    recorder.write(3, frameOf(64, 48, i), { time: start + 5000 + i * 100 - (i < 5 ? 0 : 5000) });
+  }
   await recorder.close();
   const files = filesIn(directory);
   const probes = await Promise.all(files.map(probe));
   const of = (port: number) => probes.filter((_, i) => files[i].includes(`/${port}_`));
   assert.deepEqual(of(1).map((p) => [p.frames, p.width, p.height]), [[10, 64, 48], [10, 80, 60]]);
   assert.deepEqual(of(2).map((p) => p.frames), [10, 10, 5]);
-  assert.equal(events.filter((e) => e.type === "start").length, 5);
-  assert.equal(recorder.stats.files, 5);
-  assert.equal(recorder.stats.recorded, 45);
+  // Named by start time, the file after the clock went back sorts first.
+  assert.deepEqual(of(3).map((p) => [p.frames, Math.round(Math.max(...p.times))]), [
+    [5, 400],
+    [5, 400],
+  ]);
+  assert.equal(events.filter((e) => e.type === "start").length, 7);
+  assert.equal(recorder.stats.files, 7);
+  assert.equal(recorder.stats.recorded, 55);
   Deno.removeSync(directory, { recursive: true });
 });
 

@@ -69,7 +69,8 @@ export interface RecorderOptions {
 export interface WriteOptions {
   /**
    * When the frame was captured, in milliseconds since the Unix epoch; the file's timing
-   * follows it.
+   * follows it. A time more than a second before the file's last frame (a clock set back)
+   * starts a new file.
    *
    * @default {the frame's own `captureTime` if it has one, else now (its arrival)}
    */
@@ -139,6 +140,9 @@ export interface RecorderStats {
   /** The files being written now. */
   readonly recording: readonly RecordingInfo[];
 }
+
+/** How far a frame's time may go back before it starts a new file, in milliseconds. */
+const BACKWARDS_MS = 1000;
 
 /** The pixel format of a frame, or why it cannot be recorded. */
 function inputOf(frame: Frame): EncoderInput | string {
@@ -303,12 +307,13 @@ export class Recorder implements AsyncDisposable {
     let file = this.#files.get(key);
     if (file !== undefined) {
       const was = file.settings.input;
-      const full = this.#segment !== undefined && time - file.settings.startTime >=
-          this.#segment * 1000;
-      if (
-        was.width !== input.width || was.height !== input.height || was.format !== input.format ||
-        full
-      ) {
+      const elapsed = time - file.settings.startTime;
+      const full = this.#segment !== undefined && elapsed >= this.#segment * 1000;
+      // A clock set back (a camera's, for capture times) would squeeze frames together.
+      const back = elapsed < file.duration - BACKWARDS_MS;
+      const resized = was.width !== input.width || was.height !== input.height ||
+        was.format !== input.format;
+      if (resized || full || back) {
         this.#retire(key);
         file = undefined;
       }
