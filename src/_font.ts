@@ -1,5 +1,6 @@
 /**
- * The built-in bitmap font: printable ASCII (32–126) in 5×9 cells, drawn for this project.
+ * The built-in bitmap font: printable ASCII (32–126), plus `·` and `…`, in 5×9 cells, drawn
+ * for this project.
  *
  * Each glyph is 9 rows of 5 pixels: rows 0–6 hold capitals and digits (the baseline is under
  * row 6), rows 7–8 hold descenders (`g`, `j`, `p`, `q`, `y`, `,`, `;`, `_`). A row is one
@@ -47,19 +48,34 @@ const GLYPHS = "000000000444440400aaa000000aavavaa004fke5u400op248j300cik8lid004
   "00uhhhugg00fhhhf1100mpggg0000fge1u0088s88960000hhhjd0000hhha40000hhlla00" +
   "00ha4ah0000hhhhf1e00v248v00244844200444444400844244800008l20000";
 
-/** Row bits of every glyph, `GLYPH_HEIGHT` entries per code from 32 to 126. */
+/** The few characters past ASCII that labels use: `·` (a separator) and `…` (cut text). */
+const EXTRA_GLYPHS: ReadonlyMap<number, string> = new Map([
+  [0xb7, "000040000"],
+  [0x2026, "00000000l"],
+]);
+
+/** Row bits of every glyph, `GLYPH_HEIGHT` entries per code from 32 to 126, then the extras. */
 const ROWS: Uint8Array = (() => {
-  const rows = new Uint8Array(GLYPHS.length);
-  for (let i = 0; i < GLYPHS.length; i++) rows[i] = parseInt(GLYPHS[i], 32);
+  const all = GLYPHS + [...EXTRA_GLYPHS.values()].join("");
+  const rows = new Uint8Array(all.length);
+  for (let i = 0; i < all.length; i++) rows[i] = parseInt(all[i], 32);
   return rows;
 })();
 
+/** The glyph index of each extra character, after the ASCII ones. */
+const EXTRA_INDEX: ReadonlyMap<number, number> = new Map(
+  [...EXTRA_GLYPHS.keys()].map((code, i) => [code, LAST_CODE - FIRST_CODE + 1 + i]),
+);
+
 /**
- * Returns the offset of `code`'s first row in the glyph table; codes outside 32–126 get `?`.
+ * Returns the offset of `code`'s first row in the glyph table; codes outside 32–126 (and the
+ * few extras: `·`, `…`) get `?`.
  *
  * Read row `r` (0 = top) as `glyphRows()[glyphOffset(code) + r]`; bit `4 - c` is column `c`.
  */
 export function glyphOffset(code: number): number {
+  const extra = EXTRA_INDEX.get(code);
+  if (extra !== undefined) return extra * GLYPH_HEIGHT;
   const known = code >= FIRST_CODE && code <= LAST_CODE ? code : FALLBACK_CODE;
   return (known - FIRST_CODE) * GLYPH_HEIGHT;
 }

@@ -136,7 +136,7 @@ Deno.test("bad command lines exit 2 naming the mistake, before opening anything"
     [["send", "--frames", "-3"], /--frames "-3": use a whole number greater than 0/],
     [["send", "--fps", "--frames", "3"], /Option "--fps" needs a value, e\.g\. --fps RATE/],
     [["recv", "--port", "5566"], /Unknown option "--port": did you mean --ports\?/],
-    [["recv", "--no-json"], /Unknown option "--no-json": did you mean --json\?/],
+    [["recv", "--no-json"], /Unknown option "--no-json": --json is off unless given/],
     [["send", "--logging=yes"], /"--logging" is a switch and takes no value/],
     [["send", "--no-port"], /Unknown option "--no-port"/],
     [["send", "a.mp4", "b.mp4"], /Unexpected extra argument "b.mp4"/],

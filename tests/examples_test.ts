@@ -356,8 +356,12 @@ Deno.test("the client's live view shows a server's frames with its message, and 
       shown.tiles.map(({ key, message }) => ({ key, message })),
       [{ key: String(ports[0]), message }],
     );
-    // The server's address joins the label once the client knows it.
-    assert.match(shown.tiles[0].label, new RegExp(`^port ${ports[0]}( from 127\\.0\\.0\\.1)?$`));
+    // The server's address joins the label once the client knows it (and the frames' age, when
+    // the server stamps them).
+    assert.match(
+      shown.tiles[0].label,
+      new RegExp(`^port ${ports[0]}( from 127\\.0\\.0\\.1)?( · age .*)?$`),
+    );
     // The tile's newest frame, JPEG-encoded by the client under its task's permissions.
     const tile = await fetch(new URL(`tiles/${ports[0]}.jpg`, url));
     assert.equal(tile.headers.get("content-type"), "image/jpeg");
@@ -402,12 +406,12 @@ Deno.test("without libturbojpeg, a client starts under its task's permissions an
   const client = new ExampleProcess(
     "example:c:client",
     [...["--ports", ports.join(","), "--out", out, "--liveness", String(SCENARIO_MS / 1000 * 3)]]
-      .concat(["--view-port", String(viewPort)]),
+      .concat([`--view=127.0.0.1:${viewPort}`]),
     undefined,
     { NETGEAR_LIBTURBOJPEG: "/nonexistent/libturbojpeg.so.0" },
   );
   const server = new ExampleProcess("example:c:server1", [
-    ...["--port", String(ports[0]), "--source", "synthetic", "--frames", "100000", ...SIZE],
+    ...["synthetic", "--port", String(ports[0]), "--frames", "100000", ...SIZE],
   ]);
   const processes = [client, server];
   try {
@@ -428,7 +432,7 @@ Deno.test("without libturbojpeg, a client starts under its task's permissions an
     client.interrupt();
     for (const process of processes) {
       const { code, stderr } = await within(process.finished(), SCENARIO_MS, process.task);
-      assert.equal(code, 0, `${process.task}:\n${stderr}`);
+      assert.equal(code, 130, `${process.task}:\n${stderr}`);
     }
   } finally {
     for (const process of processes) process.kill();

@@ -112,6 +112,16 @@ Deno.test("drawText() draws characters outside printable ASCII as '?'", () => {
   assert.ok(question.data.some((v) => v !== 0));
 });
 
+Deno.test("drawText() draws the labels' separator '·' and ellipsis '…' as themselves, not '?'", () => {
+  const question = drawText(blank(5, 9, 1), "?", { scale: 1, padding: 0 });
+  const dot = drawText(blank(5, 9, 1), "·", { scale: 1, padding: 0 });
+  const ellipsis = drawText(blank(5, 9, 1), "…", { scale: 1, padding: 0 });
+  assert.deepEqual([...dot.data].filter((v) => v !== 0).length, 1);
+  assert.deepEqual([...ellipsis.data].filter((v) => v !== 0).length, 3);
+  assert.notDeepEqual(dot.data, question.data);
+  assert.deepEqual(measureText("a·b…"), measureText("abcd"));
+});
+
 Deno.test("drawText() draws distinct glyphs for every printable ASCII character", () => {
   const seen = new Map<string, string>();
   for (let code = 33; code <= 126; code++) {

@@ -122,7 +122,13 @@ export function parseCommandLine(
       option = options.find((o) => o.short === arg[1]);
       if (arg.length > 2) inline = arg.slice(2).replace(/^=/, "");
     }
-    if (option === undefined) throw new UsageError(unknownOption(flag, options));
+    if (option === undefined) {
+      const base = byName.get(/^--no-(.+)$/.exec(flag)?.[1] ?? "");
+      if (base?.type === "boolean") {
+        throw new UsageError(`Unknown option "${flag}": --${base.name} is off unless given`);
+      }
+      throw new UsageError(unknownOption(flag, options));
+    }
     const name = `--${option.name}`;
     if (option.type === "boolean") {
       if (inline !== undefined) {

@@ -105,9 +105,10 @@ export function measureText(text: string, options: TextSizeOptions = {}): TextSi
 }
 
 /**
- * Draws `text` onto a uint8 frame in place with the built-in 5×9 bitmap font (printable ASCII;
- * any other character is drawn as `?`), optionally over a filled box. `"\n"` starts a new
- * line. The text is clipped at the frame's edges: text partly or wholly off the frame is fine.
+ * Draws `text` onto a uint8 frame in place with the built-in 5×9 bitmap font (printable ASCII,
+ * `·` and `…`; any other character is drawn as `?`), optionally over a filled box. `"\n"`
+ * starts a new line. The text is clipped at the frame's edges: text partly or wholly off the
+ * frame is fine.
  *
  * @param frame A uint8 frame of shape `[h, w]`, `[h, w, 1]`, `[h, w, 3]` or `[h, w, 4]`; its
  * bytes are modified.
