@@ -72,7 +72,8 @@ export interface WriteOptions {
    * follows it. A time more than a second before the file's last frame (a clock set back)
    * starts a new file.
    *
-   * @default {the frame's own `captureTime` if it has one, else now (its arrival)}
+   * @default {the frame's own `captureTime` if it has one, else now (its arrival); also when
+   *   the time given is not a finite number}
    */
   time?: number;
 }
@@ -294,8 +295,7 @@ export class Recorder implements AsyncDisposable {
     if (this.#closed) throw new TypeError("Cannot write to a closed recorder");
     const key = keyOf(port);
     const captured = (frame as { captureTime?: unknown }).captureTime;
-    const time = options.time ??
-      (typeof captured === "number" && Number.isFinite(captured) ? captured : now());
+    const time = isTime(options.time) ? options.time : isTime(captured) ? captured : now();
     const input = inputOf(frame);
     if (typeof input === "string") {
       if (!this.#unsupported.has(key)) {
@@ -437,9 +437,15 @@ export class Recorder implements AsyncDisposable {
       if (error) this.#report(port, error);
       this.#onEvent?.({ type: "end", port, path, frames: file.frames, dropped: file.dropped });
     }).finally(() => this.#closing.delete(closing));
+    closing.catch(() => {}); // close() awaits it and sees its error; never unhandled meanwhile
     this.#closing.add(closing);
     return closing;
   }
+}
+
+/** Whether `value` can time a frame: a finite number (a `NaN` or missing time means now). */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }
 
 /** Now, in milliseconds since the epoch, from the monotonic clock. */
