@@ -52,7 +52,7 @@ export interface SlowLinkBenchOptions {
   fps?: number;
   /** `[width, height]`. @default {[640, 480]} */
   size?: [number, number];
-  /** Mode names to run. @default {["lossless", "latest", "live"]} */
+  /** Mode names to run. @default {["lossless", "latest", "live", "live-p1"]} */
   modes?: string[];
 }
 
@@ -136,7 +136,7 @@ export async function runSlowLinkBench(options: SlowLinkBenchOptions = {}): Prom
     fps: options.fps ?? 30,
     size: options.size ?? [640, 480] as [number, number],
   };
-  const names = options.modes ?? ["lossless", "latest", "live"];
+  const names = options.modes ?? ["lossless", "latest", "live", "live-p1"];
   const modes = names.map((name) => {
     const mode = SLOW_LINK_MODES.find((m) => m.name === name);
     if (!mode) {
