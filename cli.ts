@@ -19,6 +19,10 @@
  *
  * or run it straight from its URL, with no import map: `deno run <the same flags> <url>/cli.ts`.
  *
+ * {@linkcode clientProgram} and {@linkcode serverProgram} give a receive or send loop of your
+ * own the same flags, help, errors, exit codes, Ctrl+C handling and display (live page,
+ * montage snapshots) as `netgear recv` and `netgear send`; the examples are written with them.
+ *
  * @module
  */
 
@@ -26,5 +30,7 @@ import { main } from "./src/cli/main.ts";
 
 export { main };
 export type { CliContext } from "./src/cli/command.ts";
+// Your own client or server loop with the same grammar and display (the examples use them).
+export * from "./src/cli/programs.ts";
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -11,7 +11,7 @@
  */
 
 import { NetGear } from "../../mod.ts";
-import { clientProgram } from "../../src/cli/programs.ts";
+import { clientProgram } from "../../cli.ts";
 
 await clientProgram({
   program: "deno task example:a:client",

@@ -14,7 +14,7 @@
 
 import { createFrame, NetGear } from "../../mod.ts";
 import { sourceOf } from "../../src/capture/mod.ts";
-import { serverProgram, type ServerSettings } from "../../src/cli/programs.ts";
+import { serverProgram, type ServerSettings } from "../../cli.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, port: number): Promise<void> {

@@ -12,7 +12,7 @@
 
 import { NetGear } from "../../mod.ts";
 import { openSource } from "../../src/capture/mod.ts";
-import { serverProgram } from "../../src/cli/programs.ts";
+import { serverProgram } from "../../cli.ts";
 
 /** Runs one server; Server-2 is the same program with another name and port. */
 export async function main(name: string, port: number): Promise<void> {

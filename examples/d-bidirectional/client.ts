@@ -13,7 +13,7 @@
 
 import { NetGear } from "../../mod.ts";
 import { drawText } from "../../src/montage/mod.ts";
-import { clientProgram } from "../../src/cli/programs.ts";
+import { clientProgram } from "../../cli.ts";
 
 await clientProgram({
   program: "deno task example:d:client",

@@ -4,6 +4,7 @@
 import type { Frame } from "../frame.ts";
 import { CaptureError } from "./capture_error.ts";
 import type { CaptureStats, FrameSource, PixelFormat } from "./frame_source.ts";
+import { FrameRate } from "../frame_rate.ts";
 
 /** Bytes per pixel of each format. */
 export const CHANNELS: Readonly<Record<PixelFormat, number>> = {
@@ -47,31 +48,23 @@ export function checkPositiveNumber(name: string, value: unknown): void {
   }
 }
 
-const WINDOW = 30;
-
-/** Counts frames and measures the rate over the last {@link WINDOW} of them. */
+/** Counts frames and measures their rate with {@linkcode FrameRate}, the project's one measure. */
 export class FpsMeter {
-  #count = 0;
-  readonly #times: number[] = [];
+  readonly #rate = new FrameRate();
 
   /** Records one frame delivered now. */
   tick(): void {
-    this.#count++;
-    this.#times.push(performance.now());
-    if (this.#times.length > WINDOW) this.#times.shift();
+    this.#rate.tick();
   }
 
   /** Frames recorded so far. */
   get count(): number {
-    return this.#count;
+    return this.#rate.frames;
   }
 
-  /** Frames per second over the recorded window, `0` before two frames. */
+  /** Frames per second over the last 2 s (0 before any frame, and once frames stop). */
   get fps(): number {
-    const times = this.#times;
-    if (times.length < 2) return 0;
-    const span = times[times.length - 1] - times[0];
-    return span > 0 ? ((times.length - 1) * 1000) / span : 0;
+    return this.#rate.recent();
   }
 }
 

@@ -23,8 +23,9 @@ export interface CaptureStats {
   /** Frames returned by `read()` so far. */
   readonly framesRead: number;
   /**
-   * Frames per second measured over the most recent frames read (up to the last 30), or `0`
-   * before the second frame. It measures delivery to the caller, so a slow caller lowers it.
+   * Frames per second read over the last 2 s (the project's one measure, `FrameRate`), `0`
+   * before the first frame and once reads stop. It measures delivery to the caller, so a slow
+   * caller lowers it.
    */
   readonly fps: number;
 }

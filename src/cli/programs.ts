@@ -27,16 +27,16 @@
  * @module
  */
 
-import type { NetGear } from "../netgear/mod.ts";
-import type { OpenSourceOptions } from "../capture/mod.ts";
+import type { Frame } from "../frame.ts";
 import { formatMessage, type FrameDisplay, SnapshotWriter } from "../montage/mod.ts";
 import {
+  type ClientFigures,
   removeOnLeave,
   type ServerChange,
-  startViewer,
-  type Viewer,
+  type ServerFigures,
   watchClient,
 } from "../viewer/mod.ts";
+import { startLiveView } from "./live_view.ts";
 import type { ParsedCommandLine } from "./args.ts";
 import { type CliContext, defineCommand, runProgram } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
@@ -66,6 +66,35 @@ import {
   sizeValue,
   viewValue,
 } from "./values.ts";
+
+// The types the programs' signatures name, so that this module stands alone.
+export { createFrame, type DType, DTYPE_SIZES, type Frame } from "../frame.ts";
+export type { ParsedCommandLine } from "./args.ts";
+export type { ClientFigures, ServerChange, ServerFigures } from "../viewer/mod.ts";
+
+/** What a client program reads of its NetGear receiver (a `NetGear` fits). */
+export interface ReceivingClient extends ClientFigures {
+  /** Every server it knows of, with its state and figures. */
+  readonly servers: readonly (ServerFigures & {
+    readonly goneReason?: string;
+    readonly frames: number;
+    readonly bytes: number;
+  })[];
+  /** Its counters. */
+  readonly stats: { readonly frames: number; readonly dropped: Readonly<Record<string, number>> };
+  /** Its settings. */
+  readonly options: { readonly pattern: number };
+}
+
+/** What a server program reads of its NetGear sender (a `NetGear` fits). */
+export interface SendingServer {
+  /** Its counters. */
+  readonly stats: {
+    readonly frames: number;
+    readonly timeouts: number;
+    readonly dropped: Readonly<Record<string, number>>;
+  };
+}
 
 /** What a program says of itself in its `--help`. */
 export interface ProgramInfo {
@@ -115,15 +144,13 @@ export interface ClientRun {
   /** Pass as the client's `onServerEvent`: a server that leaves loses its live tile at once. */
   readonly onServerEvent: (event: ServerChange) => void;
   /** Registers the client (for its figures and the summary), says it listens; returns it. */
-  watch<T extends NetGear>(client: T): T;
+  watch<T extends ReceivingClient>(client: T): T;
   /**
    * Shows a received item: its server's tile in the live page and the snapshots (labelled with
    * port, peer address, fps and message), and its message printed whenever it changes.
    */
-  show(item: { port: number | string | undefined; frame: NetGearFrame; message: unknown }): void;
+  show(item: { port: number | string | undefined; frame: Frame; message: unknown }): void;
 }
-
-type NetGearFrame = Parameters<FrameDisplay["update"]>[1];
 
 /** How many distinct values a message tally keeps; the rest are counted together. */
 const TALLY_LIMIT = 50;
@@ -161,26 +188,6 @@ export function clientSettings({ values }: ParsedCommandLine): ClientSettings {
     view: viewValue(values.view),
     json: values.json === true,
   };
-}
-
-/**
- * Starts the live page where `view` says, or nothing. A taken port fails with what to do,
- * in the grammar's words (`--view=HOST:PORT`, `--no-view`).
- */
-export async function startLiveView(
-  view: { hostname: string; port: number } | undefined,
-  title: string,
-): Promise<Viewer | undefined> {
-  if (view === undefined) return undefined;
-  try {
-    return await startViewer({ ...view, title });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-    throw new Deno.errors.AddrInUse(
-      `${error.message.replace(/; pick another.*$/, "")}; --view=${view.hostname}:0 takes ` +
-        "any free port, --no-view goes without",
-    );
-  }
 }
 
 /**
@@ -230,7 +237,7 @@ async function runClient(
   using interrupt = watchInterrupt(context.err);
   const displays: FrameDisplay[] = [];
   const messages = new Map<string, Tally>();
-  let client: NetGear | undefined;
+  let client: ReceivingClient | undefined;
   try {
     const snapshots = await SnapshotWriter.create({
       dir: settings.out,
@@ -336,6 +343,24 @@ export interface ServerProgramOptions extends ProgramInfo {
   readonly source?: string;
 }
 
+/** What `openSource` (`src/capture`) takes from a server program's settings. */
+export interface CaptureSettings {
+  /** `--size`'s width; the source's when undefined. */
+  readonly width?: number;
+  /** `--size`'s height; the source's when undefined. */
+  readonly height?: number;
+  /** `--fps`; the source's when undefined. */
+  readonly fps?: number;
+  /** `--[no-]realtime`. */
+  readonly realtime: boolean;
+  /** `--frames`; `null` for all. */
+  readonly maxFrames: number | null;
+  /** The server's name (drawn on synthetic frames). */
+  readonly name: string;
+  /** Ends the source: `--duration` or Ctrl+C. */
+  readonly signal: AbortSignal;
+}
+
 /** A running server program, handed to the body of {@linkcode serverProgram}. */
 export interface ServerRun {
   /** The settings from the command line. */
@@ -344,13 +369,13 @@ export interface ServerRun {
    * How to open the source: `openSource(run.settings.source, run.capture)`. It ends after
    * `--frames`, `--duration` or on Ctrl+C.
    */
-  readonly capture: OpenSourceOptions;
+  readonly capture: CaptureSettings;
   /** Aborted after `--duration` or on Ctrl+C: stop taking frames. */
   readonly stop: AbortSignal;
   /** Aborted by Ctrl+C: pass it to `send()`; the program then ends cleanly (exit 130). */
   readonly signal: AbortSignal;
   /** Registers the server (for the summary), says it streams; returns it. */
-  watch<T extends NetGear>(server: T): T;
+  watch<T extends SendingServer>(server: T): T;
   /** Counts the client's reply to a frame (bidirectional mode), printing it when it changes. */
   replied(data: unknown): void;
 }
@@ -430,7 +455,7 @@ async function runServer(
     ? interrupt.signal
     : AbortSignal.any([interrupt.signal, AbortSignal.timeout(settings.duration * 1000)]);
   const replies = new Tally();
-  let server: NetGear | undefined;
+  let server: SendingServer | undefined;
   const [width, height] = settings.size ?? [undefined, undefined];
   const run: ServerRun = {
     settings,
