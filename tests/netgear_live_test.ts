@@ -17,6 +17,40 @@ function cameraFrame(i: number): Frame {
   return createFrame(data, [480, 640, 3]);
 }
 
+/** A live multi-server client on a free port and a live server of it. */
+function livePair(pattern: 1 | 2): { client: NetGear; server: NetGear } {
+  const port = freePort();
+  const common = { address: "127.0.0.1", pattern, multiserverMode: true, live: true } as const;
+  return {
+    client: new NetGear({ ...common, port: [port], receiveMode: true }),
+    server: new NetGear({ ...common, port }),
+  };
+}
+
+/**
+ * A slow viewer: takes a frame, then waits `ms`, until stopped or the client ends; `frames()`
+ * tells how many it took, `stop()` ends it.
+ */
+function slowReader(client: NetGear, ms: number): { frames(): number; stop(): Promise<void> } {
+  let received = 0;
+  let stopped = false;
+  const reading = (async () => {
+    while (!stopped) {
+      const item = await client.recv({ signal: AbortSignal.timeout(5000) }).catch(() => null);
+      if (item === null) return;
+      received++;
+      await delay(ms);
+    }
+  })();
+  return {
+    frames: () => received,
+    stop: async () => {
+      stopped = true;
+      await within(reading, 10_000, "reader");
+    },
+  };
+}
+
 Deno.test("live: one option sets latest delivery on a pattern-2 receiver and JPEG on a sender", () => {
   const receiver = resolveOptions({
     port: [5566],
@@ -50,34 +84,10 @@ Deno.test("live: one option sets latest delivery on a pattern-2 receiver and JPE
 });
 
 Deno.test("live, pattern 2: a receiver that falls behind makes the sender lower its JPEG quality and drop, never wait", async () => {
-  const port = freePort();
-  const client = new NetGear({
-    address: "127.0.0.1",
-    port: [port],
-    pattern: 2,
-    receiveMode: true,
-    multiserverMode: true,
-    live: true,
-  });
-  const server = new NetGear({
-    address: "127.0.0.1",
-    port,
-    pattern: 2,
-    multiserverMode: true,
-    live: true,
-  });
+  const { client, server } = livePair(2);
   const frames = [0, 1, 2].map(cameraFrame);
-  let received = 0;
-  let stop = false;
   // A slow viewer: it reads a frame every 150 ms while the camera sends 100 a second.
-  const reading = (async () => {
-    while (!stop) {
-      const item = await client.recv({ signal: AbortSignal.timeout(5000) }).catch(() => null);
-      if (item === null) return;
-      received++;
-      await delay(150);
-    }
-  })();
+  const reader = slowReader(client, 150);
   const started = performance.now();
   for (let i = 0; i < 300 && performance.now() - started < 8000; i++) {
     const sendStarted = performance.now();
@@ -86,9 +96,8 @@ Deno.test("live, pattern 2: a receiver that falls behind makes the sender lower 
     await delay(10);
   }
   const stats = server.stats;
-  stop = true;
   await server.close();
-  await within(reading, 10_000, "reader");
+  await reader.stop();
   const clientStats = client.stats;
   const age = client.servers[0].frameAge;
   await client.close();
@@ -96,37 +105,15 @@ Deno.test("live, pattern 2: a receiver that falls behind makes the sender lower 
   assert.ok(stats.live.congestion > 0, `congestion seen: ${JSON.stringify(stats)}`);
   assert.ok(stats.live.quality < 90, `quality lowered: ${JSON.stringify(stats.live)}`);
   assert.ok((stats.dropped.congested ?? 0) > 0, "frames that found the queue full are counted");
-  assert.ok(received > 5, `the viewer still gets frames (${received})`);
+  assert.ok(reader.frames() > 5, `the viewer still gets frames (${reader.frames()})`);
   assert.ok((clientStats.dropped.stale ?? 0) > 0, "the client dropped stale frames, counted");
   assert.ok(age && age.p50 >= 0, "the client reports the frames' age");
 });
 
 Deno.test("live, pattern 1: slow round trips lower the quality, then the frame rate; stats say so", async () => {
-  const port = freePort();
-  const client = new NetGear({
-    address: "127.0.0.1",
-    port: [port],
-    pattern: 1,
-    receiveMode: true,
-    multiserverMode: true,
-    live: true,
-  });
-  const server = new NetGear({
-    address: "127.0.0.1",
-    port,
-    pattern: 1,
-    multiserverMode: true,
-    live: true,
-  });
-  let stop = false;
-  // Each reply comes 60 ms after its frame, while the camera offers a frame every 20 ms.
-  const reading = (async () => {
-    while (!stop) {
-      const item = await client.recv({ signal: AbortSignal.timeout(5000) }).catch(() => null);
-      if (item === null) return;
-      await delay(60);
-    }
-  })();
+  const { client, server } = livePair(1);
+  // Each reply comes up to 60 ms after its frame, while the camera offers one every 20 ms.
+  const reader = slowReader(client, 60);
   const frame = cameraFrame(0);
   let next = performance.now();
   const started = next;
@@ -140,9 +127,8 @@ Deno.test("live, pattern 1: slow round trips lower the quality, then the frame r
     else next = performance.now();
   }
   const stats = server.stats;
-  stop = true;
   await server.close();
-  await within(reading, 10_000, "reader");
+  await reader.stop();
   await client.close();
   assert.ok(stats.live);
   assert.ok(stats.live.congestion > 0, JSON.stringify(stats));
