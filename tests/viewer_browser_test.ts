@@ -220,3 +220,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "viewer in chromium: tiles are in port order, whatever order servers join in",
+  ignore: skipIf(import.meta.url, SKIP_BROWSER ? "NETGEAR_SKIP_BROWSER=1 is set" : undefined),
+  fn: async () => {
+    await using viewer = await startViewer({ title: "order", maxFps: 20 });
+    const browser = await launchChromium();
+    const order = (page: Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll("figure.tile")].map((f) => (f as HTMLElement).dataset.key)
+      );
+    try {
+      for (const key of [5570, "cam", 5566]) viewer.update(key, solid([90, 90, 90]));
+      const page = await browser.newPage();
+      await page.goto(viewer.url);
+      await untilTiles(page, [5566, 5570, "cam"]);
+      assert.deepEqual(await order(page), ["5566", "5570", "cam"]);
+      // Servers joining later take their place by port, not at the end.
+      viewer.update(5568, solid([90, 90, 90]));
+      viewer.update(10000, solid([90, 90, 90]));
+      await untilTiles(page, [5566, 5568, 5570, 10000, "cam"]);
+      assert.deepEqual(await order(page), ["5566", "5568", "5570", "10000", "cam"]);
+      await untilColour(page, 5568, [90, 90, 90]);
+    } finally {
+      await browser.close();
+    }
+  },
+});
