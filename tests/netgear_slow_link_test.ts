@@ -23,9 +23,6 @@ for (const name of ["live", "latest", "live-p1"]) {
     name:
       `slow link (20 Mbit/s tbf, namespaces): ${mode.label}: frames from both servers arrive, ages are reported, nothing stalls`,
     ignore,
-    // Subprocesses and namespaces are this test's own; their sockets live in other processes.
-    sanitizeResources: false,
-    sanitizeOps: false,
     fn: async () => {
       const link = await createSlowLink({ rateMbit: SETTINGS.rateMbit });
       try {
