@@ -125,6 +125,8 @@ Deno.test("bad command lines exit 2 naming the mistake, before opening anything"
     [[], /^Usage: netgear <command>/],
     [["frobnicate"], /unknown command "frobnicate": use one of send, recv, demo, keys/],
     [["--verbose"], /unknown option "--verbose"/],
+    [["sedn"], /unknown command "sedn": did you mean send\?/],
+    [["--verison"], /unknown option "--verison": did you mean --version\?/],
     [["send", "--bogus"], /Unknown option "--bogus"[^]*netgear send --help/],
     [["send", "--port"], /Option "--port" needs a value/],
     [["send", "--port", "70000"], /--port "70000": use a port from 1 to 65535/],

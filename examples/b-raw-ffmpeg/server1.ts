@@ -21,12 +21,13 @@ export async function main(name: string, port: number): Promise<void> {
   await serverProgram({
     program: `deno task example:b:server${name.at(-1)}`,
     summary: `Scenario (b) ${name}: raw ffmpeg frames to the client (pattern 2).`,
-    description: "Frames are 640x480 unless --size says otherwise.",
+    description: "Frames are 640x480 unless --size says otherwise; every SOURCE but synthetic.",
     name,
     port,
     source: "testsrc", // ffmpeg's test pattern: this scenario is about reading ffmpeg itself
   }, async (run) => {
     const [width, height] = run.settings.size ?? [640, 480];
+    const args = ffmpegArgs(run.settings, width, height); // a source ffmpeg cannot read fails here
 
     // Activate multi-server mode over Publish/Subscribe. (Before ffmpeg starts, so that a
     // failure here leaves no ffmpeg behind.)
@@ -42,7 +43,7 @@ export async function main(name: string, port: number): Promise<void> {
 
     // Open a suitable video stream: ffmpeg decodes it and writes raw BGR frames to stdout.
     const ffmpeg = new Deno.Command("ffmpeg", {
-      args: ffmpegArgs(run.settings, width, height),
+      args,
       stdin: "null",
       stdout: "piped",
       stderr: "inherit", // ffmpeg's own errors (a missing device, a bad URL) show as they are

@@ -173,17 +173,25 @@ function unknownOption(flag: string, options: readonly OptionSpec[]): string {
     ...(option.negatable ? [`--no-${option.name}`] : []),
     ...(option.short ? [`-${option.short}`] : []),
   ]);
+  const hint = nearest(flag, candidates);
+  return `Unknown option "${flag}"${hint ? `: did you mean ${hint}?` : ""}`;
+}
+
+/**
+ * The candidate `word` is most likely a misspelling of: the closest by edit distance when
+ * close enough, else the only one it begins; `undefined` when none is near.
+ */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(flag, candidate);
+    const distance = editDistance(word, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  const close = best !== undefined && flag.length > 2 &&
-    bestDistance <= Math.max(2, Math.floor(flag.length / 4));
-  const prefix = candidates.filter((c) => flag.length > 3 && c.startsWith(flag));
-  const hint = close ? best : prefix.length === 1 ? prefix[0] : undefined;
-  return `Unknown option "${flag}"${hint ? `: did you mean ${hint}?` : ""}`;
+  const close = best !== undefined && word.length > 2 &&
+    bestDistance <= Math.max(2, Math.floor(word.length / 4));
+  const prefix = candidates.filter((c) => word.length > 3 && c.startsWith(word));
+  return close ? best : prefix.length === 1 ? prefix[0] : undefined;
 }
 
 /** Levenshtein distance between two short strings. */

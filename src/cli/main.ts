@@ -12,6 +12,7 @@ import {
   runCommand,
   USAGE_EXIT_CODE,
 } from "./command.ts";
+import { nearest } from "./args.ts";
 import { demoCommand } from "./demo.ts";
 import { keysCommand } from "./keys.ts";
 import { recvCommand } from "./recv.ts";
@@ -72,9 +73,11 @@ export async function main(
   const command = COMMANDS.find((c) => c.name === first);
   if (command === undefined) {
     const what = first.startsWith("-") ? "option" : "command";
+    const names = COMMANDS.map((c) => c.name);
+    const hint = nearest(first, what === "option" ? ["--help", "--version"] : names);
     context.err(
-      `netgear: unknown ${what} "${first}": use one of ${
-        COMMANDS.map((c) => c.name).join(", ")
+      `netgear: unknown ${what} "${first}": ${hint ? `did you mean ${hint}? ` : ""}use one of ${
+        names.join(", ")
       }, or --help`,
     );
     return USAGE_EXIT_CODE;

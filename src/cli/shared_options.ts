@@ -75,7 +75,7 @@ export const SOURCE_ARGUMENT: PositionalSpec = {
 /** What `SOURCE` may be, for a command's description. */
 export const SOURCE_HELP: readonly string[] = [
   "SOURCE is one of:",
-  "  synthetic           a moving test picture drawn in TypeScript (the default; no ffmpeg)",
+  "  synthetic           a moving test picture drawn in TypeScript (no ffmpeg, no camera)",
   "  0, /dev/video0      a camera (v4l2 on Linux, avfoundation on macOS, dshow on Windows)",
   "  clip.mp4            a video file",
   "  rtsp://… http://…   a network stream",
