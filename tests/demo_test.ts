@@ -68,7 +68,7 @@ Deno.test("deno task demo prints the viewer's URL, writes snapshots and ends by 
   assert.equal(snapshots[0], "montage-000001.png");
 });
 
-Deno.test("deno task demo ends a failure in one line: a taken port, a bad flag", async () => {
+Deno.test("deno task demo ends a failure in one line: a taken port, a bad flag, a denied folder", async () => {
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     const run = async (args: string[]) => {
@@ -81,11 +81,12 @@ Deno.test("deno task demo ends a failure in one line: a taken port, a bad flag",
       const text = new TextDecoder().decode(stderr);
       return { code, stdout: new TextDecoder().decode(stdout), lines: text.trimEnd().split("\n") };
     };
-    const [viewInUse, portInUse, badFlag] = await within(
+    const [viewInUse, portInUse, badFlag, denied] = await within(
       Promise.all([
         run([`--view=127.0.0.1:${taken.addr.port}`, "--out", "out/test-demo-taken"]),
         run(["--ports", `${taken.addr.port},${freePort()}`, "--out", "out/test-demo-taken"]),
         run(["--duratoin", "3"]),
+        run(["--out", "/tmp/netgear-demo-denied"]), // outside the task's --allow-write=out
       ]),
       60_000,
       "the demo's failures",
@@ -101,6 +102,12 @@ Deno.test("deno task demo ends a failure in one line: a taken port, a bad flag",
       /^deno task demo: Cannot bind "tcp:\/\/127\.0\.0\.1:\d+": address already in use/,
     );
     assert.ok(portInUse.lines.every((line) => !/^\s+at /.test(line)), portInUse.lines.join("\n"));
+    assert.equal(denied.code, 1);
+    assert.equal(denied.lines.length, 1, denied.lines.join("\n"));
+    assert.match(
+      denied.lines[0],
+      /^deno task demo: Requires write access to "\/tmp\/netgear-demo-denied"/,
+    );
     assert.equal(badFlag.code, 2);
     assert.deepEqual(badFlag.lines, [
       'deno task demo: Unknown option "--duratoin": did you mean --duration?',

@@ -143,8 +143,9 @@ export function processContext(): CliContext {
 
 /**
  * Runs `command` with `args` and turns whatever it throws into one line on stderr, prefixed
- * with the program's name: a {@linkcode UsageError} (plus a pointer to `--help`) gives exit
- * code 2, a missing permission names what to grant, anything else gives 1. No stack trace.
+ * with the program's name: a {@linkcode UsageError} (plus a line pointing to `--help`) gives
+ * exit code 2; a missing permission (Deno's message names it) or any other failure gives 1.
+ * No stack trace.
  *
  * @returns The exit code: 0 done, 1 failed, 2 bad command line, 130 interrupted by Ctrl+C.
  */
@@ -164,9 +165,7 @@ export async function runCommand(
     }
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       context.err(
-        `${prefix}: ${(error as Error).message}\n` +
-          "Grant the permission named above, or run with those of its deno.json task " +
-          "(see the README).",
+        `${prefix}: ${errorLine(error)} (the README lists the permissions each task grants)`,
       );
       return 1;
     }
