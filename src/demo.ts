@@ -22,7 +22,7 @@ export interface DemoOptions {
    */
   duration?: number;
   /**
-   * The folder the montage snapshots (`montage-000.png`, …) are written to.
+   * The folder the montage snapshots (`montage-000001.png`, …) are written to.
    *
    * @default {"out/demo"}
    */
