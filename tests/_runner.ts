@@ -26,15 +26,29 @@ export const BUNDLED_RERUN: readonly string[] = [
   "tests/zmq_zero_copy_test.ts",
 ];
 
-/** What the quick tier leaves out, by file, and why: faults, soak, browser and example runs. */
+/**
+ * What the quick tier leaves out, by file, and why: fault, soak, browser, example and other
+ * whole-program runs, and anything else that takes over about 10 s here (`deno task test` lists
+ * the slowest files in its summary).
+ */
 export const NOT_QUICK: Readonly<Record<string, string>> = {
   "tests/netgear_faults_test.ts": "fault injection",
+  "tests/netgear_process_test.ts": "fault: server processes killed mid-stream",
+  "tests/capture_reconnect_test.ts": "fault: cameras that drop and come back",
+  "tests/netgear_slow_link_test.ts": "fault: a slow link in network namespaces",
+  "tests/netgear_lifecycle_test.ts": "servers that come late or rarely: 10-25 s timelines",
+  "tests/netgear_fuzz_test.ts": "fuzzing: tens of thousands of messages",
+  "tests/netgear_multiserver_test.ts": "servers that leave or stay away: timeout timelines",
+  "tests/netgear_live_test.ts": "live mode's rate control over seconds-long timelines",
   "tests/soak_test.ts": "soak",
+  "tests/bench_smoke_test.ts": "a benchmark run",
   "tests/viewer_browser_test.ts": "browser",
   "tests/examples_test.ts": "example runs",
   "tests/demo_test.ts": "the demo's run",
+  "tests/cli_test.ts": "CLI runs as subprocesses",
   "tests/cli_signals_test.ts": "Ctrl+C on whole CLI runs",
-  "tests/capture_reconnect_test.ts": "cameras that drop and come back (fault)",
+  "tests/record_test.ts": "recording runs with ffmpeg encoders",
+  "tests/packaging_test.ts": "deno publish, compile and a consumer project",
 };
 
 /** How to tell that what a Debian package provides is on this machine. */
@@ -378,6 +392,10 @@ export async function runTests(
   if (files.length === 0) {
     system.print("No test files to run");
     return 2;
+  }
+  if (options.quick) {
+    const left = Object.keys(NOT_QUICK).filter((file) => !files.includes(file));
+    system.print(`Quick: leaving out ${left.map((f) => f.replace(/^tests\//, "")).join(", ")}`);
   }
   const needed = neededPackages(files, (file) => system.readText(file) ?? "");
   if (!await ensurePackages(needed, system)) return 1;
