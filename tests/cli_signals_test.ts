@@ -60,7 +60,7 @@ Deno.test("one Ctrl+C under deno task: an example server says goodbye, its clien
   const out = `out/test-signals-${crypto.randomUUID().slice(0, 8)}`;
   // Server-2 never comes, and a long liveness: only Ctrl+C ends the client.
   const client = new Cli(
-    ["--ports", `${port},${absent}`, "--out", out, "--liveness", "600", "--no-view"],
+    ["--ports", `${port},${absent}`, "--out", out, "--liveness", "600", "--no-view", "--json"],
     { task: "example:c:client" },
   );
   const server = new Cli(["synthetic", "--port", String(port), "--size", "64x48"], {
@@ -73,11 +73,21 @@ Deno.test("one Ctrl+C under deno task: an example server says goodbye, its clien
     const served = await server.finish(20_000);
     assert.equal(served.code, 130, served.stderr);
     assert.match(served.stdout, /^Server-1: sent \d+ frames, 0 lost$/m);
+    await client.waitFor(new RegExp(`^server ${port} left \\(terminated\\)$`, "m"));
     client.ctrlC();
     const received = await client.finish(20_000);
     assert.equal(received.code, 130, received.stderr);
     assert.match(received.stderr, /interrupted: closing/);
-    assert.match(received.stdout, /^Stopped: \d+ frames received; \d+ snapshots in out\//m);
+    // The client saw Server-1 say goodbye (its terminate), and kept waiting for Server-2.
+    const { summary } = JSON.parse(received.stdout.trim().split("\n").at(-1)!);
+    assert.deepEqual(
+      summary.servers.map((s: { state: string; goneReason: string | null }) => [
+        s.state,
+        s.goneReason,
+      ]),
+      [["gone", "terminated"], ["waiting", null]],
+    );
+    assert.ok(summary.frames > 0);
     for (const run of [served, received]) {
       assert.ok(!/^\s+at /m.test(run.stderr), `no stack trace:\n${run.stderr}`);
     }

@@ -141,8 +141,11 @@ export interface ClientRun {
   readonly settings: ClientSettings;
   /** Aborted by Ctrl+C: pass it to `recv()`; the program then ends cleanly (exit 130). */
   readonly signal: AbortSignal;
-  /** Pass as the client's `onServerEvent`: a server that leaves loses its live tile at once. */
-  readonly onServerEvent: (event: ServerChange) => void;
+  /**
+   * Pass as the client's `onServerEvent`: says when a server joins or leaves (and why), and a
+   * server that leaves loses its live tile at once.
+   */
+  readonly onServerEvent: (event: ServerChange & { readonly reason?: string }) => void;
   /** Registers the client (for its figures and the summary), says it listens; returns it. */
   watch<T extends ReceivingClient>(client: T): T;
   /**
@@ -256,6 +259,8 @@ async function runClient(
       signal: interrupt.signal,
       onServerEvent: (event) => {
         for (const display of displays) removeOnLeave(display)(event);
+        const reason = event.reason === undefined ? "" : ` (${event.reason})`;
+        context.err(`server ${event.port} ${event.type === "join" ? "joined" : `left${reason}`}`);
       },
       watch: (netgear) => {
         client = netgear;
