@@ -60,8 +60,10 @@ export type Probe =
 
 /** A Debian/Ubuntu package some tests need. */
 export interface SystemPackage {
-  /** Its apt name. */
+  /** Its apt name (Debian's). */
   name: string;
+  /** Its apt name on Ubuntu, where that differs. */
+  ubuntuName?: string;
   /** What the tests use it for. */
   purpose: string;
   probe: Probe;
@@ -96,6 +98,7 @@ export const PACKAGES: readonly SystemPackage[] = [
   },
   {
     name: "libturbojpeg0",
+    ubuntuName: "libturbojpeg",
     purpose: "libjpeg-turbo, the fast JPEG codec",
     probe: { library: "libturbojpeg.so.0" },
     neededBy: (_file, source) => /libjpeg-turbo|"example:/.test(source),
@@ -121,6 +124,7 @@ export const PACKAGES: readonly SystemPackage[] = [
   },
   {
     name: "chromium",
+    ubuntuName: "chromium-browser", // a snap there
     purpose: "the live viewer's browser tests (NETGEAR_SKIP_BROWSER=1 skips them)",
     probe: { chromium: true },
     neededBy: (_file, source) => !SKIP_BROWSER && /from "\.\/_browser\.ts"/.test(source),
@@ -174,7 +178,9 @@ export async function ensurePackages(
   const missing = [];
   for (const need of needed) if (!await system.probe(need.pkg.probe)) missing.push(need);
   if (missing.length === 0) return true;
-  const names = missing.map((m) => m.pkg.name);
+  const osRelease = system.readText("/etc/os-release") ?? "";
+  const ubuntu = /^(ID|ID_LIKE)=.*\bubuntu\b/m.test(osRelease);
+  const names = missing.map((m) => ubuntu ? m.pkg.ubuntuName ?? m.pkg.name : m.pkg.name);
   system.print(`The tests need system packages that are missing: ${names.join(", ")}`);
   for (const { pkg, files } of missing) {
     const some = files.length > 3 ? `${files.slice(0, 3).join(", ")}, …` : files.join(", ");

@@ -139,6 +139,17 @@ Deno.test("root with apt-get: it installs the missing packages, then runs the te
   assert.equal(system.ran.length, 5);
 });
 
+Deno.test("on Ubuntu, the apt line names Ubuntu's packages", async () => {
+  const system = new FakeSystem(["libzmq5", "ffmpeg"], false, true);
+  system.files.set("/etc/os-release", 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n');
+  system.files.set("tests/b_test.ts", 'import { x } from "./_brow' + 'ser.ts"; // libjpeg-turbo');
+  assert.equal(await runTests(["tests/b_test.ts"], system, CONTEXT), 1);
+  const chromium = Deno.env.get("NETGEAR_SKIP_BROWSER") === "1" ? "" : " chromium-browser";
+  const line =
+    `sudo apt-get update && sudo apt-get install -y --no-install-recommends libturbojpeg${chromium}`;
+  assert.ok(system.printed.includes(`  ${line}`), system.printed.join("\n"));
+});
+
 Deno.test("a failing apt-get stops the run before the tests", async () => {
   const system = new FakeSystem([], true, true);
   system.aptExitCode = 100;
