@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createFrame, NetGear } from "../mod.ts";
 import { decodeMessage, encodeFrameMessage } from "../src/protocol/mod.ts";
 import { SyntheticSource } from "../src/capture/mod.ts";
+import { FrameAgeWindow } from "../src/netgear/_frame_age.ts";
 import { freePorts, within } from "./_endpoints.ts";
 import { libzmqInfo, Socket } from "../src/zmq/mod.ts";
 
@@ -34,6 +35,20 @@ Deno.test("capture_time: written last, in seconds, read back in milliseconds; ab
     "an odd value is ignored",
   );
   assert.throws(() => encodeFrameMessage({ frame, captureTime: NaN }), RangeError);
+});
+
+Deno.test("frame ages: p50 and p99 over the 2 s up to the newest frame, which a stopped stream keeps", () => {
+  const window = new FrameAgeWindow();
+  assert.equal(window.summary(), undefined, "no frame, no figures");
+  // Frames 10 ms apart: those of the first second, 1000 ms old, fall out of the window of the
+  // 2 s up to the newest (at 2990 ms); the 200 after them are 1 to 100 ms old, twice over.
+  for (let t = 0; t < 990; t += 10) window.add(t, 1000);
+  for (let t = 1000; t < 3000; t += 10) window.add(t, (t % 1000) / 10 % 100 + 1);
+  const age = window.summary();
+  assert.ok(age);
+  assert.equal(age.frames, 200);
+  assert.equal(age.p50, 50);
+  assert.equal(age.p99, 99); // nearest rank: the 198th of 200
 });
 
 Deno.test("a multi-server client reports each server's frame age from the capture times sent", async () => {

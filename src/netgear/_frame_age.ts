@@ -11,6 +11,8 @@ import type { FrameAge } from "./types.ts";
 const WINDOW_MS = 2000;
 /** At most this many ages are kept (memory stays constant at any rate). */
 const CAPACITY = 512;
+/** The figures are worked out at most this often (a viewer may ask on every frame). */
+const REFRESH_MS = 200;
 
 /** The frame ages of one stream's most recent 2 s of frames (at most its last 512). */
 export class FrameAgeWindow {
@@ -18,6 +20,10 @@ export class FrameAgeWindow {
   #age = new Float64Array(CAPACITY);
   /** Ages written so far (the next slot is `#written % CAPACITY`). */
   #written = 0;
+  #summary: FrameAge | undefined;
+  /** When `#summary` was worked out (`performance.now()`), and how many ages had come by then. */
+  #summarizedAt = -Infinity;
+  #summarizedWritten = 0;
 
   /** A frame `ageMs` old reached the application at `now` (ms). */
   add(now: number, ageMs: number): void {
@@ -29,10 +35,19 @@ export class FrameAgeWindow {
 
   /**
    * The ages of the frames of the 2 s up to the newest one (a stream that stopped keeps its
-   * last figures), or undefined before the first.
+   * last figures), or undefined before the first. Worked out again at most every 200 ms.
    */
   summary(): FrameAge | undefined {
-    if (this.#written === 0) return undefined;
+    if (this.#written === this.#summarizedWritten) return this.#summary;
+    const now = performance.now();
+    if (now - this.#summarizedAt < REFRESH_MS) return this.#summary;
+    this.#summarizedAt = now;
+    this.#summarizedWritten = this.#written;
+    this.#summary = this.#compute();
+    return this.#summary;
+  }
+
+  #compute(): FrameAge | undefined {
     const newest = this.#at[(this.#written - 1) % CAPACITY];
     const ages: number[] = [];
     const count = Math.min(this.#written, CAPACITY);
