@@ -426,6 +426,22 @@ Deno.test("Ctrl+C ends recv cleanly with exit 130 and its summary; --duration en
   assert.equal(summary.servers[0].state, "waiting");
 });
 
+Deno.test("send --duration ends by itself with 0 after its terminate, on 127.0.0.1 by default", async () => {
+  const port = freePort();
+  // Neither end names an address: both default to 127.0.0.1.
+  const recv = new Cli(["recv", `--ports=${port}`, "--json"]);
+  await recv.waitFor(/listening on tcp:\/\/127\.0\.0\.1:/);
+  const send = await runCli(["send", `--port=${port}`, "--duration=1", "--size=64x48", "-q"]);
+  assert.equal(send.code, 0, send.stderr);
+  assert.match(send.stderr, /to tcp:\/\/127\.0\.0\.1:\d+ .*\n.*done: \d+ frames sent, 0 lost/);
+  const { code, stdout } = await recv.finish();
+  assert.equal(code, 0);
+  const summary = JSON.parse(stdout) as RecvSummary;
+  assert.equal(summary.end, "servers-gone");
+  assert.equal(summary.servers[0].goneReason, "terminated");
+  assert.ok(summary.servers[0].frames > 0);
+});
+
 Deno.test("Ctrl+C ends send with exit 130 after its terminate: the client sees it leave", async () => {
   const port = freePort();
   const recv = new Cli([
