@@ -73,14 +73,14 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
   }
 
   /**
-   * Multi-server receiver: every server of its port list, `waiting`, `live` or `gone` (see
-   * {@link ServerInfo}); empty otherwise.
+   * Multi-server receiver: every server of its port list, `waiting`, `live` or `gone`, with its
+   * counters, frame rate and frame age (see {@link ServerInfo}); empty otherwise.
    */
   get servers(): ServerInfo[] {
     return this.#receiver?.servers ?? [];
   }
 
-  /** Counters: frames, drops by reason, timeouts, rebinds. */
+  /** Counters: frames, drops by reason, timeouts, rebinds; a live sender's rate control. */
   get stats(): NetGearStats {
     return (this.#receiver ?? this.#sender)!.stats;
   }
@@ -121,7 +121,9 @@ export class NetGear implements AsyncIterable<NetGearItem>, AsyncDisposable {
    * `requestTimeout`); a reply that does not come loses the frame (returns `undefined`), and
    * `maxRetries` losses in a row make `send()` fail. Pattern 2 waits while a connected
    * receiver's queue is full (lossless), and drops the frame, counted as `no-receiver` in
-   * {@link NetGear.stats}, while no receiver is connected: a camera keeps its pace.
+   * {@link NetGear.stats}, while no receiver is connected: a camera keeps its pace. With
+   * `live: true` it never waits: JPEG, and a rate control that leaves frames out while the link
+   * is congested (see `live` in the options). The header carries the frame's capture time.
    *
    * Patterns 0 and 1 send the frame's pixels from the frame's own memory, without a copy:
    * don't change them (or transfer their buffer) until `send()` settles. Once it has, libzmq
