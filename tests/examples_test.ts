@@ -648,3 +648,49 @@ Deno.test("the CLI, the demo and the examples share one grammar: flags, help lin
     assert.equal(new Set(flags).size, flags.length, `${program} lists a flag twice`);
   }
 });
+
+Deno.test("an example ends a failure in one line: a taken live-view port, a taken port, a missing file", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = taken.addr.port;
+  const out = `out/test-examples-failures-${crypto.randomUUID()}`;
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trimEnd().split("\n");
+  const run = (task: string, args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", ...taskCommand(task).flags, taskCommand(task).script, ...args],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  try {
+    const [view, bind, file] = await within(
+      Promise.all([
+        run("example:a:client", ["--view=127.0.0.1:" + port, "--out", out]),
+        run("example:a:client", ["--ports", String(port), "--out", out, "--no-view"]),
+        run("example:a:server1", ["missing-clip.mp4", "--port", String(freePort())]),
+      ]),
+      SCENARIO_MS,
+      "the failing examples",
+    );
+    assert.equal(view.code, 1);
+    assert.deepEqual(decode(view.stderr), [
+      `deno task example:a:client: Cannot serve the live view on 127.0.0.1:${port}: the port is ` +
+      "in use by another program; --view=127.0.0.1:0 takes any free port, --no-view goes without",
+    ]);
+    assert.equal(bind.code, 1);
+    assert.deepEqual(decode(bind.stderr), [
+      `deno task example:a:client: Cannot bind "tcp://127.0.0.1:${port}": address already in ` +
+      "use; pick another port or close the other receiver",
+    ]);
+    assert.equal(file.code, 1);
+    const lines = decode(file.stderr);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0],
+      /^deno task example:a:server1: Cannot capture from file "missing-clip\.mp4"/,
+    );
+  } finally {
+    taken.close();
+    await Deno.remove(`${ROOT}${out}`, { recursive: true }).catch(() => {});
+  }
+});
