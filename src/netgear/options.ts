@@ -89,7 +89,8 @@ export interface NetGearOptions {
    * Live mode, for cameras and viewers: keep the picture current on a slow link rather than
    * deliver every frame. A receiver keeps only each server's newest frame (pattern 2 takes
    * `delivery: "latest"`; patterns 0 and 1 have one frame in flight per server anyway). A
-   * sender JPEG-compresses its frames (`jpegCompression` defaults to true) and runs a rate
+   * sender JPEG-compresses its frames (`jpegCompression` defaults to true, BGR, and gray frames
+   * go as GRAY; give the colourspace of other frames, e.g. `"BGRA"`) and runs a rate
    * control: while its link is congested it lowers the JPEG quality (from
    * `jpegCompressionQuality` down to 30), then sends fewer frames (down to one in 4), and raises
    * them again once the link keeps up; its choices are in `stats.live`. Congested means, in
