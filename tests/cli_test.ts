@@ -370,14 +370,17 @@ Deno.test("send synthetic and testsrc to recv --json over pattern 1: every frame
   assert.ok(!stderr.includes("\x1b["), "terminal escapes written to a pipe");
   assert.match(stderr, new RegExp(`server ${ports[0]} joined`));
   assert.match(stderr, new RegExp(`server ${ports[1]} left \\(terminated\\)`));
-  // Both send 15 fps: the summary's average, and the status line's recent rate mid-stream.
+  // Both are paced at 15 fps: the summary's average, and the status line's recent rate
+  // mid-stream. The band (±20%) tells pacing from none (hundreds of fps) or another rate, and
+  // leaves room for a busy machine's timers.
+  const paced = (fps: number) => fps >= 12 && fps <= 18;
   for (const server of summary.servers) {
-    assert.ok(server.fps >= 14 && server.fps <= 16, `port ${server.port}: ${server.fps} fps`);
+    assert.ok(paced(server.fps), `port ${server.port}: ${server.fps} fps`);
   }
   const rates = [...stderr.matchAll(/(\d+): ([\d.]+) fps \((\d+)\)/g)]
     .filter((m) => Number(m[3]) >= 16 && Number(m[3]) < 30) // a second in, not yet done
     .map((m) => Number(m[2]));
-  assert.ok(rates.every((fps) => fps >= 14 && fps <= 16), `status line rates: ${rates}`);
+  assert.ok(rates.every(paced), `status line rates: ${rates}`);
 });
 
 Deno.test("send to recv over pattern 2 with --out: every frame per port, and montage PNGs of both servers", async () => {
