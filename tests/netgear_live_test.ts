@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createFrame, type Frame, NetGear, NetGearError } from "../mod.ts";
 import { resolveOptions } from "../src/netgear/options.ts";
+import { LiveRateControl } from "../src/netgear/_live.ts";
 import { delay, freePort, within } from "./_endpoints.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
@@ -136,4 +137,20 @@ Deno.test("live, pattern 1: slow round trips lower the quality, then the frame r
   assert.ok(fewest > 1, `then fewer frames: one in ${fewest}`);
   assert.ok((stats.dropped.skipped ?? 0) > 0, "skipped frames are counted");
   assert.ok(stats.frames > 10);
+});
+
+Deno.test("live rate control, patterns 0 and 1: congested when round trips take most of the time between frames, and over 15 ms", () => {
+  const run = (gapMs: number, roundTripMs: number) => {
+    const control = new LiveRateControl(90);
+    for (let t = 0; t < 1000; t += gapMs) control.roundTrip(t, t + roundTripMs);
+    return control.rate;
+  };
+  assert.equal(run(33, 5).congestion, 0, "a camera at 30 fps, quick replies");
+  assert.equal(run(6, 5).congestion, 0, "frames as fast as they come, replies under 15 ms");
+  const slow = run(33, 30);
+  assert.ok(slow.congestion > 0, "a camera at 30 fps, replies that take 30 ms");
+  assert.ok(slow.quality < 90, "quality lowered");
+  const control = new LiveRateControl(90);
+  for (let t = 0; t < 500; t += 33) control.roundTrip(t, t + (t === 198 ? 100 : 5));
+  assert.equal(control.rate.congestion, 0, "one late reply among quick ones");
 });

@@ -5,8 +5,8 @@
  * What "congested" means depends on the pattern; the sender tells it:
  * - pattern 2 (PUB): a frame found a receiver's queue full (libzmq's send high-water mark, kept
  *   small in live mode, and the kernel's send buffer behind it);
- * - patterns 0 and 1 (lock step): the round trip took most of the time between two frames, so
- *   frames wait on the link rather than on the camera.
+ * - patterns 0 and 1 (lock step): the round trips take most of the time between frames (and
+ *   over 15 ms), so frames wait on the link rather than on the camera.
  *
  * @module
  */
@@ -24,6 +24,16 @@ const MAX_SENDS_ONE_IN = 4;
 const HOLD_MS = 250;
 /** A step up after this long without congestion. */
 const CALM_MS = 2000;
+/**
+ * Patterns 0 and 1: round trips longer than this share of the time between frames mean the
+ * link, not the camera, sets the pace.
+ */
+const ROUND_TRIP_SHARE = 0.8;
+/**
+ * Patterns 0 and 1: round trips shorter than this are never congestion, however fast frames
+ * come (a file read as fast as it decodes): they add little to a frame's age.
+ */
+const ROUND_TRIP_FLOOR_MS = 15;
 
 /** The live rate control of one sender. */
 export class LiveRateControl {
@@ -36,6 +46,11 @@ export class LiveRateControl {
   #lastCongestion = -Infinity;
   /** Frames offered since the last one sent (for skipping `sendsOneIn - 1` of each run). */
   #offered = 0;
+  /** Patterns 0 and 1: when the previous request started, and the averaged round trip and
+   * time between requests (ms). */
+  #requestedAt: number | undefined;
+  #roundTrip = 0;
+  #frameGap = Infinity;
 
   /** Starts at `quality` (the options' JPEG quality), which is also its ceiling. */
   constructor(quality: number) {
@@ -77,6 +92,22 @@ export class LiveRateControl {
     } else if (this.#sendsOneIn < MAX_SENDS_ONE_IN) this.#sendsOneIn++;
   }
 
+  /**
+   * Patterns 0 and 1: a frame's request started at `startedAt` and its reply came at `now`
+   * (ms). Round trips and the time between requests are averaged, so that one late reply
+   * followed by quick ones is not congestion.
+   */
+  roundTrip(startedAt: number, now: number): void {
+    const previous = this.#requestedAt;
+    this.#requestedAt = startedAt;
+    if (previous === undefined) return;
+    this.#roundTrip = smooth(this.#roundTrip, now - startedAt);
+    this.#frameGap = smooth(this.#frameGap, startedAt - previous);
+    if (
+      this.#roundTrip > ROUND_TRIP_FLOOR_MS && this.#roundTrip > ROUND_TRIP_SHARE * this.#frameGap
+    ) this.congested(now);
+  }
+
   /** A step up once the link has kept up for a while: frame rate first, then quality. */
   #calm(now: number): void {
     if (now - Math.max(this.#lastCongestion, this.#steppedAt) < CALM_MS) return;
@@ -86,4 +117,9 @@ export class LiveRateControl {
     } else return;
     this.#steppedAt = now;
   }
+}
+
+/** An exponentially weighted average, a fifth of the way towards each new value. */
+function smooth(average: number, value: number): number {
+  return average === Infinity ? value : average + (value - average) / 5;
 }

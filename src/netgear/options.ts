@@ -97,7 +97,7 @@ export interface NetGearOptions {
    * pattern 2, a receiver's queue is full (live mode keeps that queue short: 2 frames and a
    * 64 KiB socket buffer, so that a frame waits little on the link; the small buffer also caps
    * a connection at about 64 KiB per round trip, e.g. 10 Mbit/s at 50 ms); in patterns 0 and 1,
-   * the round trips took most of the time between frames. Receivers see each frame's
+   * the round trips take most of the time between frames (and over 15 ms). Receivers see each frame's
    * age in `servers` either way.
    * @default {false}
    */

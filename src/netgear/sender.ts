@@ -27,16 +27,6 @@ import type { ClientReply, NetGearInit, NetGearStats, SendOptions } from "./type
 const SUBSCRIBE_WAIT_MS = 5000;
 /** Pattern 2: while a receiver's queue is full, how often the sender checks it is still there. */
 const PUBLISH_SLICE_MS = 100;
-/**
- * Live mode, patterns 0 and 1: a round trip longer than this share of the time between two
- * frames means the link, not the camera, sets the pace: congested.
- */
-const ROUND_TRIP_SHARE = 0.8;
-
-/** An exponentially weighted average, a fifth of the way towards each new value. */
-function smooth(average: number, value: number): number {
-  return average === Infinity ? value : average + (value - average) / 5;
-}
 
 /** A NetGear sender. Use it through {@link NetGear} without `receiveMode`. */
 export class Sender {
@@ -55,11 +45,6 @@ export class Sender {
   #droppedSinceLeft = 0;
   /** Live mode's rate control. */
   #live: LiveRateControl | undefined;
-  /** Live mode, patterns 0 and 1: when the previous frame's request started (ms). */
-  #requestedAt: number | undefined;
-  /** Live mode, patterns 0 and 1: the recent round trip and time between requests (ms). */
-  #roundTrip = 0;
-  #frameGap = Infinity;
 
   /**
    * Connects to the receiver (or, multi-client, to every receiver).
@@ -122,16 +107,8 @@ export class Sender {
       }
       if (!live) return await this.#request(parts, options.signal);
       const startedAt = performance.now();
-      const previous = this.#requestedAt;
-      this.#requestedAt = startedAt;
       const reply = await this.#request(parts, options.signal);
-      const now = performance.now();
-      if (previous !== undefined) {
-        // Averaged, so that one late frame followed by a quick one does not count.
-        this.#roundTrip = smooth(this.#roundTrip, now - startedAt);
-        this.#frameGap = smooth(this.#frameGap, startedAt - previous);
-        if (this.#roundTrip > ROUND_TRIP_SHARE * this.#frameGap) live.congested(now);
-      }
+      live.roundTrip(startedAt, performance.now());
       return reply;
     } finally {
       this.#busy = false;
