@@ -28,6 +28,12 @@ export interface DemoOptions {
    */
   out?: string;
   /**
+   * How many of the newest snapshots stay in `out` (older ones are removed as new ones come).
+   *
+   * @default {Infinity}
+   */
+  keep?: number;
+  /**
    * Frames per second of each synthetic camera.
    *
    * @default {15}
@@ -115,6 +121,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let client: NetGear | undefined;
   const writer = await SnapshotWriter.create({
     dir: out,
+    keep: options.keep,
     keys: ports,
     tile: [WIDTH, HEIGHT],
     onError: (error) => log(error.message),

@@ -70,3 +70,34 @@ Deno.test("SnapshotWriter: tiles in port order, whatever order servers came in, 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SnapshotWriter with keep leaves only the newest snapshots on disk", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "netgear-snapshots-keep-" });
+  try {
+    const files: string[] = [];
+    // A file of someone else's in the folder is never touched.
+    await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
+    const writer = await SnapshotWriter.create({
+      dir,
+      keys: [5566],
+      tile: [16, 12],
+      intervalMs: 10,
+      keep: 2,
+      onWrite: (file) => files.push(file),
+    });
+    for (let i = 0; i < 200 && files.length < 5; i++) {
+      writer.update(5566, solid([i, 0, 0]));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    await writer.close();
+    assert.ok(files.length >= 5, `only ${files.length} snapshots written`);
+    const left = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+    assert.deepEqual(left, [...files.slice(-2).map((f) => f.slice(dir.length + 1)), "notes.txt"]);
+    await assert.rejects(
+      SnapshotWriter.create({ dir, keys: [], tile: [16, 12], keep: 0 }),
+      /Cannot keep 0 snapshots/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

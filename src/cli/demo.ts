@@ -11,8 +11,14 @@ import { runDemo } from "../demo.ts";
 import { type ParsedCommandLine, UsageError } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
-import { durationOption, outOption, PORTS_OPTION, viewOption } from "./shared_options.ts";
-import { portListValue, positiveNumber, viewValue } from "./values.ts";
+import {
+  durationOption,
+  KEEP_OPTION,
+  outOption,
+  PORTS_OPTION,
+  viewOption,
+} from "./shared_options.ts";
+import { keepValue, portListValue, positiveNumber, viewValue } from "./values.ts";
 
 /** Runs the demo until `--duration` passes or Ctrl+C. */
 async function demo({ values }: ParsedCommandLine, context: CliContext): Promise<number> {
@@ -35,6 +41,7 @@ async function demo({ values }: ParsedCommandLine, context: CliContext): Promise
     fps,
     pattern: Number(pattern) as 1 | 2,
     out: values.out as string,
+    keep: keepValue(values.keep as string, "--keep"),
     ports: [ports[0], ports[1]],
     view: view ?? false,
     signal: interrupt.signal,
@@ -58,6 +65,7 @@ export function demoCommandAs(program: string): Command {
     options: [
       durationOption("How long the servers stream", 10),
       outOption("out/demo"),
+      KEEP_OPTION,
       {
         name: "fps",
         type: "string",

@@ -47,6 +47,7 @@ import {
   FPS_OPTION,
   FRAMES_OPTION,
   jsonOption,
+  KEEP_OPTION,
   LIVENESS_OPTION,
   outOption,
   portOption,
@@ -58,6 +59,7 @@ import {
   viewOption,
 } from "./shared_options.ts";
 import {
+  keepValue,
   nonNegativeNumber,
   portListValue,
   portValue,
@@ -121,6 +123,8 @@ export interface ClientSettings {
   readonly out: string;
   /** Each snapshot tile's `[width, height]` (`--tile`). */
   readonly tile: [number, number];
+  /** How many of the newest snapshots stay on disk (`--keep`; Infinity: all). */
+  readonly keep: number;
   /** Where the live page is served (`--view`), or `undefined` with `--no-view`. */
   readonly view: { hostname: string; port: number } | undefined;
   /** JSON lines on stdout (`--json`). */
@@ -188,6 +192,7 @@ export function clientSettings({ values }: ParsedCommandLine): ClientSettings {
       : nonNegativeNumber(values.liveness as string, "--liveness"),
     out: values.out as string,
     tile: sizeValue(values.tile as string, "--tile"),
+    keep: keepValue(values.keep as string, "--keep"),
     view: viewValue(values.view),
     json: values.json === true,
   };
@@ -220,6 +225,7 @@ export async function clientProgram(
       PORTS_OPTION,
       LIVENESS_OPTION,
       outOption(options.out ?? "out/client"),
+      KEEP_OPTION,
       TILE_OPTION,
       viewOption(true),
       jsonOption('JSON lines on stdout: {"ready":…} once listening, {"summary":…} at the end'),
@@ -246,6 +252,7 @@ async function runClient(
       dir: settings.out,
       keys: settings.ports,
       tile: settings.tile,
+      keep: settings.keep,
       onError: (error) => context.err(error.message),
     });
     displays.push(snapshots);

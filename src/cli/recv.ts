@@ -18,6 +18,7 @@ import {
   BIND_ADDRESS_OPTION,
   durationOption,
   jsonOption,
+  KEEP_OPTION,
   LIVENESS_OPTION,
   multiserverOption,
   outOption,
@@ -40,6 +41,7 @@ import {
 import { StatusLine } from "./status.ts";
 import { averageFps, FrameTally } from "./tally.ts";
 import {
+  keepValue,
   nonNegativeNumber,
   patternValue,
   portListValue,
@@ -63,6 +65,8 @@ export interface RecvSettings {
   readonly out: string | undefined;
   /** Each snapshot tile's `[width, height]`. */
   readonly tile: [number, number];
+  /** How many of the newest snapshots stay on disk (`--keep`; Infinity: all). */
+  readonly keep: number;
   /** Print the summary as JSON. */
   readonly json: boolean;
   /** Seconds before ending by itself. */
@@ -171,6 +175,7 @@ export function recvSettings({ values }: ParsedCommandLine): RecvSettings {
     pattern: patternValue(values.pattern as string, multiserver),
     out: values.out === "" ? undefined : values.out as string | undefined,
     tile: sizeValue(values.tile as string, "--tile"),
+    keep: keepValue(values.keep as string, "--keep"),
     json: values.json === true,
     duration: values.duration === undefined
       ? undefined
@@ -208,6 +213,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
       dir: settings.out,
       keys: settings.ports.map(String),
       tile: settings.tile,
+      keep: settings.keep,
       onError: (error) => status.print(`netgear recv: ${error.message}`),
     });
     displays.push(snapshots);
@@ -427,6 +433,7 @@ export const recvCommand: Command = defineCommand({
     PORTS_OPTION,
     PATTERN_OPTION,
     outOption(),
+    KEEP_OPTION,
     TILE_OPTION,
     viewOption(false),
     jsonOption(),

@@ -141,6 +141,15 @@ export function outOption(defaultDir?: string): OptionSpec {
   };
 }
 
+/** `--keep N|all`: how many of the newest snapshots stay on disk. */
+export const KEEP_OPTION: OptionSpec = {
+  name: "keep",
+  type: "string",
+  value: "N|all",
+  default: "100",
+  description: "Keep only the newest N snapshots in --out (all: every one)",
+};
+
 /** `--tile WxH`: each server's tile in the snapshots. */
 export const TILE_OPTION: OptionSpec = {
   name: "tile",

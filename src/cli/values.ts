@@ -71,6 +71,16 @@ export function positiveInteger(text: string, flag: string): number {
   return value;
 }
 
+/** `--keep`: a whole number greater than zero, or `all` (Infinity). */
+export function keepValue(text: string, flag: string): number {
+  if (text.trim() === "all") return Infinity;
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`Cannot use ${flag} "${text}": use a whole number greater than 0, or all`);
+  }
+  return value;
+}
+
 /** `WxH` in pixels (`640x480`). */
 export function sizeValue(text: string, flag: string): [width: number, height: number] {
   const match = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);

@@ -47,6 +47,11 @@ export interface SnapshotWriterOptions {
   readonly tile: readonly [number, number];
   /** Milliseconds between snapshots. @default {1000} */
   readonly intervalMs?: number;
+  /**
+   * How many of the newest snapshots stay on disk: writing one more removes the oldest this
+   * writer wrote, so a long run never fills the disk. @default {Infinity}
+   */
+  readonly keep?: number;
   /** Told of the first failed write (later ones are only counted). */
   readonly onError?: (error: Error) => void;
   /** Told of each file written. */
@@ -69,6 +74,9 @@ export class SnapshotWriter implements FrameDisplay {
   readonly #onError?: (error: Error) => void;
   readonly #onWrite?: (file: string) => void;
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #keep: number;
+  /** The files this writer wrote and has not removed, oldest first. */
+  readonly #files: string[] = [];
   #dirty = false;
   #writing: Promise<void> | undefined;
   #written = 0;
@@ -79,6 +87,7 @@ export class SnapshotWriter implements FrameDisplay {
     this.#tile = options.tile;
     this.#onError = options.onError;
     this.#onWrite = options.onWrite;
+    this.#keep = options.keep ?? Infinity;
     for (const key of options.keys) {
       this.#tiles.set(String(key), { label: String(key), message: null, fps: 0, gone: false });
     }
@@ -92,6 +101,10 @@ export class SnapshotWriter implements FrameDisplay {
    * cannot be created.
    */
   static async create(options: SnapshotWriterOptions): Promise<SnapshotWriter> {
+    const keep = options.keep ?? Infinity;
+    if (!(keep === Infinity || (Number.isSafeInteger(keep) && keep >= 1))) {
+      throw new RangeError(`Cannot keep ${keep} snapshots: use a whole number of 1 or more`);
+    }
     await Deno.mkdir(options.dir, { recursive: true });
     // Load the PNG encoder now, so that a missing permission shows at once.
     await encodePng(createFrame(new Uint8Array(3), [1, 1, 3]));
@@ -157,6 +170,10 @@ export class SnapshotWriter implements FrameDisplay {
       const [montage] = buildMontages(tiles, this.#tile, [cols, rows]);
       await Deno.writeFile(file, await encodePng(montage));
       this.#written++;
+      this.#files.push(file);
+      while (this.#files.length > this.#keep) {
+        await Deno.remove(this.#files.shift()!).catch(() => {}); // already gone: fine
+      }
       this.#onWrite?.(file);
     } catch (error) {
       if (this.#failed++ === 0) {
