@@ -377,6 +377,8 @@ export interface RunnerContext {
   allFiles: string[];
   /** A fresh temporary folder for the JUnit reports and the skip records. */
   tempDir: string;
+  /** Whether Ctrl+C came: no further run starts, the summary covers what ran. */
+  interrupted?: () => boolean;
 }
 
 /**
@@ -418,6 +420,7 @@ export async function runTests(
   }
   const runs: RunResult[] = [];
   for (const [i, run] of plan.entries()) {
+    if (context.interrupted?.()) break;
     const junit = `${context.tempDir}/run-${i}.xml`;
     system.print(`== ${run.label}: deno test ${TEST_FLAGS.join(" ")} <${run.files.length} files>`);
     const code = await system.run(
@@ -430,6 +433,13 @@ export async function runTests(
   }
   for (const line of summarize(runs, parseSkips(system.readText(skipLog) ?? ""))) {
     system.print(line);
+  }
+  if (context.interrupted?.()) {
+    system.print(
+      "Interrupted (Ctrl+C): the runs above are all that ran, the last one cut short " +
+        "(its unfinished tests show as failed or skipped)",
+    );
+    return 130;
   }
   return runs.every((run) => run.code === 0) ? 0 : 1;
 }

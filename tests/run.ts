@@ -12,8 +12,16 @@ const allFiles = [...Deno.readDirSync(`${root}/tests`)]
   .filter((entry) => entry.isFile && entry.name.endsWith("_test.ts"))
   .map((entry) => `tests/${entry.name}`);
 const tempDir = Deno.makeTempDirSync({ prefix: "netgear-test-run-" });
+// Ctrl+C reaches the running `deno test` too (it ends it); this process then prints the summary
+// of what ran, starts nothing more, and cleans up.
+let interrupted = false;
+Deno.addSignalListener("SIGINT", () => interrupted = true);
 try {
-  Deno.exitCode = await runTests(Deno.args, realSystem(root), { allFiles, tempDir });
+  Deno.exitCode = await runTests(Deno.args, realSystem(root), {
+    allFiles,
+    tempDir,
+    interrupted: () => interrupted,
+  });
 } finally {
   Deno.removeSync(tempDir, { recursive: true });
 }

@@ -191,6 +191,18 @@ Deno.test("everything installed: deno install, the tests, the bundled-libzmq rer
   ]);
 });
 
+Deno.test("Ctrl+C during the first run: no further run, the summary, exit code 130", async () => {
+  const system = new FakeSystem(ALL_NAMES, true, true);
+  const context = { ...CONTEXT, interrupted: () => system.ran.length >= 2 }; // after deno test
+  assert.equal(await runTests([], system, context), 130);
+  assert.deepEqual(system.commands().map((c) => c.split(" ").slice(0, 2).join(" ")), [
+    "deno install",
+    "deno test",
+  ]);
+  assert.ok(system.printed.includes("== summary"));
+  assert.match(system.printed.at(-1)!, /^Interrupted \(Ctrl\+C\): the runs above are all that ran/);
+});
+
 Deno.test("the runner refuses an unknown option with its usage", async () => {
   const system = new FakeSystem(ALL_NAMES, true, true);
   assert.equal(await runTests(["--fast"], system, CONTEXT), 2);
