@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { createFrame, type Frame, NetGear, NetGearError } from "../mod.ts";
 import { resolveOptions } from "../src/netgear/options.ts";
+import { jpegCodec } from "../src/codec/mod.ts";
 import { LiveRateControl } from "../src/netgear/_live.ts";
 import { delay, freePort, within } from "./_endpoints.ts";
 import { libzmqInfo } from "../src/zmq/mod.ts";
 
 libzmqInfo(); // libzmq loads once per process, before the sanitizers watch
+(await jpegCodec()).close(); // and libjpeg-turbo, the JPEG codec, too
 
 /** A 640x480 colour frame with detail, so that its JPEG size follows the quality. */
 function cameraFrame(i: number): Frame {
