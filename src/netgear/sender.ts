@@ -165,13 +165,19 @@ export class Sender {
     const socket = this.#link.socket;
     // The frame goes out from its own memory, uncopied; send() returns only once libzmq has
     // let go of it (by the reply, in practice), so the caller may then reuse it.
-    await socket.send(parts, { timeout: o.requestTimeoutMs, signal, zeroCopy: "lend" }).catch(
-      (error) => {
-        if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
-      },
-    );
+    // A request that no receiver took (none connected, or a handshake refused) is a timeout
+    // like a reply that never came; a REQ that sent nothing must not wait for a reply (EFSM).
+    const unsent = await socket.send(parts, {
+      timeout: o.requestTimeoutMs,
+      signal,
+      zeroCopy: "lend",
+    }).then(() => undefined, (error) => {
+      if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
+      return error;
+    });
     let reply: Uint8Array[];
     try {
+      if (unsent) throw unsent;
       reply = await socket.receive({ timeout: o.requestTimeoutMs, signal });
       await socket.released({ timeout: o.requestTimeoutMs });
     } catch (error) {
