@@ -255,7 +255,7 @@ Deno.test("example tasks grant only named permissions, each scoped but FFI", () 
       assert.ok(flag.startsWith("--allow-"), `${task}: "${flag}" is not a named permission`);
       assert.notEqual(flag, "--allow-all", task);
       // libzmq is opened by name through the system loader, which a path-scoped
-      // --allow-ffi cannot match (see README "Examples"); everything else names its scope.
+      // --allow-ffi cannot match (see docs/examples.md); everything else names its scope.
       if (flag !== "--allow-ffi") assert.match(flag, /^--allow-[a-z]+=\S+$/, `${task}: ${flag}`);
     }
   }

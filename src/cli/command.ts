@@ -165,7 +165,9 @@ export async function runCommand(
     }
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
       context.err(
-        `${prefix}: ${errorLine(error)} (the README lists the permissions each task grants)`,
+        `${prefix}: ${
+          errorLine(error)
+        } (docs/examples.md and docs/cli.md list the permissions each task grants)`,
       );
       return 1;
     }

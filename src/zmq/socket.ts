@@ -6,6 +6,8 @@
  * synchronous `ZMQ_DONTWAIT` calls on the JS thread, and only while a socket has nothing to do
  * does it wait, in one `zmq_poll` on the thread pool. That poll also watches a private inproc
  * pipe, which `close()`, an abort and an operation in the other direction use to end it at once.
+ * The one exception is a send that cannot be polled for (a lossless PUB or XPUB): it waits in a
+ * `zmq_send` on the thread pool, in slices of at most 20 ms.
  *
  * Latency: handing a wait to the thread pool and being woken from it costs tens of microseconds
  * each way. So an operation that would block first waits for the socket on the JS thread for
