@@ -345,6 +345,8 @@ export class Recorder implements AsyncDisposable {
     this.#closed = true;
     for (const key of [...this.#files.keys()]) void this.#retire(key);
     while (this.#closing.size > 0) await Promise.all([...this.#closing]);
+    // The encoder question the constructor asked ffmpeg: its processes end before close() does.
+    await this.#encoder?.catch(() => {});
   }
 
   /** Same as {@linkcode Recorder.close}. */
