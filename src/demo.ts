@@ -12,6 +12,7 @@ import type { Pattern } from "./netgear/options.ts";
 import { SyntheticSource } from "./capture/mod.ts";
 import { type FrameDisplay, SnapshotWriter } from "./montage/mod.ts";
 import { removeOnLeave, startViewer, watchClient } from "./viewer/mod.ts";
+import { liveViewLine } from "./cli/live_view.ts";
 
 /** Options of {@linkcode runDemo}. */
 export interface DemoOptions {
@@ -146,7 +147,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ...(options.signal ? [options.signal] : []),
   ]);
   try {
-    if (viewer) log(`Live view: ${viewer.url} (open it in a browser)`);
+    if (viewer) log(liveViewLine(viewer.url));
     await using receiver = client = new NetGear({
       address,
       port: [...ports],

@@ -262,8 +262,8 @@ Deno.test("recv --view serves the live page at the URL it prints", async () => {
     "--duration=20",
   ]);
   try {
-    await recv.waitFor(/live view at http:\/\/127\.0\.0\.1:\d+\//);
-    const url = /live view at (\S+)/.exec(recv.stderr)![1];
+    await recv.waitFor(/Live view: http:\/\/127\.0\.0\.1:\d+\//);
+    const url = /Live view: (\S+)/.exec(recv.stderr)![1];
     const page = await fetch(url);
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-type") ?? "", /text\/html/);

@@ -7,6 +7,11 @@
 
 import { startViewer, type Viewer } from "../viewer/mod.ts";
 
+/** The line every client program prints when its live page is up: recv, the demo, the examples. */
+export function liveViewLine(url: string): string {
+  return `Live view: ${url} (open it in a browser)`;
+}
+
 /**
  * Starts the live page where `view` says, or nothing. A taken port fails with what to do,
  * in the grammar's words (`--view=HOST:PORT`, `--no-view`).

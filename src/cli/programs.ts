@@ -36,7 +36,7 @@ import {
   type ServerFigures,
   watchClient,
 } from "../viewer/mod.ts";
-import { startLiveView } from "./live_view.ts";
+import { liveViewLine, startLiveView } from "./live_view.ts";
 import type { ParsedCommandLine } from "./args.ts";
 import { type CliContext, defineCommand, runProgram } from "./command.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
@@ -259,7 +259,7 @@ async function runClient(
     const viewer = await startLiveView(settings.view, options.title);
     if (viewer) {
       displays.push(viewer);
-      context.err(`Live view: ${viewer.url} (open it in a browser)`);
+      context.err(liveViewLine(viewer.url));
     }
     const run: ClientRun = {
       settings,

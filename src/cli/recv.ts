@@ -9,7 +9,7 @@ import { type GoneReason, NetGear, type ServerInfo } from "../netgear/mod.ts";
 import { type ParsedCommandLine, UsageError } from "./args.ts";
 import { type CliContext, type Command, defineCommand } from "./command.ts";
 import { watchClient } from "../viewer/mod.ts";
-import { startLiveView } from "./live_view.ts";
+import { liveViewLine, startLiveView } from "./live_view.ts";
 import { formatBytes } from "./format.ts";
 import { formatMessage, jsonSafe } from "../montage/labels.ts";
 import { INTERRUPTED_EXIT_CODE, watchInterrupt } from "./interrupt.ts";
@@ -221,7 +221,7 @@ async function recv(settings: RecvSettings, context: CliContext): Promise<number
   if (settings.view) {
     const viewer = (await startLiveView(settings.view, "netgear recv"))!;
     displays.push(viewer);
-    context.err(`netgear recv: live view at ${viewer.url}`);
+    context.err(liveViewLine(viewer.url));
   }
 
   using interrupt = watchInterrupt((line) => status.print(line));
