@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createFrame, type DType, type Frame, NetGear, NetGearError } from "../mod.ts";
-import { libzmqInfo } from "../src/zmq/mod.ts";
+import { libzmqInfo, Socket } from "../src/zmq/mod.ts";
 import { freePort, freePorts, within } from "./_endpoints.ts";
 import { jpegCodec } from "../src/codec/mod.ts";
 
@@ -122,7 +122,7 @@ Deno.test("msgpack headers carry binary data and typed arrays in the message", a
   assert.deepEqual(item?.message, message);
 });
 
-Deno.test("a sender with no receiver loses frames on timeout, then fails after maxRetries; a success resets the count", async () => {
+Deno.test("a pattern-1 sender waits for a receiver not started yet, losing frames (counted), and streams once it starts", async () => {
   const port = freePort();
   const server = new NetGear({
     address: "127.0.0.1",
@@ -131,15 +131,49 @@ Deno.test("a sender with no receiver loses frames on timeout, then fails after m
     requestTimeout: 0.2,
     maxRetries: 2,
   });
-  assert.equal(await server.send(frameOf("uint8", [2], 0)), undefined); // 1 timeout, frame lost
+  // Far more timeouts than maxRetries: nobody is there to answer, so none counts against it.
+  for (let i = 0; i < 5; i++) assert.equal(await server.send(frameOf("uint8", [2], i)), undefined);
+  assert.equal(server.stats.dropped["no-receiver"], 5);
+  assert.equal(server.stats.timeouts, 0);
   const client = new NetGear({ address: "127.0.0.1", port, pattern: 1, receiveMode: true });
   const receiving = client.recv();
-  await server.send(frameOf("uint8", [2], 1)); // answered: the count starts over
-  assert.equal(
-    (await within(receiving, 5000, "recv"))?.frame.data[0],
-    frameOf("uint8", [2], 1).data[0],
-  );
+  // The first sends may still go to the socket of before the receiver: within a few, one lands.
+  for (let i = 5; i < 15 && server.stats.frames === 0; i++) {
+    await server.send(frameOf("uint8", [2], i));
+  }
+  assert.equal(server.stats.frames, 1);
+  assert.ok((await within(receiving, 5000, "recv"))?.frame.data[0]! >= 5);
   await client.close();
+  // Gone again: waiting again, with no error.
+  for (let i = 0; i < 3; i++) assert.equal(await server.send(frameOf("uint8", [2], i)), undefined);
+  assert.ok(server.stats.dropped["no-receiver"] >= 8);
+  await server.close();
+});
+
+Deno.test("a pattern-1 sender gives up on a receiver that is connected but never answers, after maxRetries; a reply resets the count", async () => {
+  // A ROUTER takes the connection and the requests like a REP, and answers only when told.
+  await using router = new Socket("ROUTER");
+  router.bind("tcp://127.0.0.1:0");
+  const port = Number(router.lastEndpoint.split(":").at(-1));
+  const server = new NetGear({
+    address: "127.0.0.1",
+    port,
+    pattern: 1,
+    requestTimeout: 0.3,
+    maxRetries: 2,
+  });
+  const answerNext = async () => {
+    const parts = await router.receive({ timeout: 5000 });
+    const envelope = parts.slice(0, parts.findIndex((part) => part.length === 0) + 1);
+    await router.send([...envelope, new TextEncoder().encode('"ok"')]);
+  };
+  assert.equal(await server.send(frameOf("uint8", [2], 0)), undefined); // 1 of 2
+  const answering = answerNext(); // takes the first request, still queued
+  const answered = answerNext();
+  await answering.catch(() => {});
+  assert.equal(await server.send(frameOf("uint8", [2], 1)), undefined); // answered: count reset
+  await answered;
+  assert.equal(server.stats.frames, 1);
   assert.equal(await server.send(frameOf("uint8", [2], 2)), undefined); // 1 of 2
   await assert.rejects(
     server.send(frameOf("uint8", [2], 3)),
@@ -148,6 +182,7 @@ Deno.test("a sender with no receiver loses frames on timeout, then fails after m
       /No reply from the receiver at tcp:\/\/127\.0\.0\.1:\d+ after 2 tries/.test(e.message),
   );
   assert.equal(server.stats.timeouts, 3);
+  assert.equal(server.stats.dropped["no-receiver"] ?? 0, 0);
   await server.close();
 });
 

@@ -23,7 +23,10 @@ import { type Refusal, Security } from "./secure.ts";
 export interface LinkHooks {
   /** Secure receiver: called for each refused connection. */
   onRefused?: (refusal: Refusal) => void;
-  /** A connection was accepted (`ACCEPTED`) or ended (`DISCONNECTED`) on the bound socket. */
+  /**
+   * A connection was accepted (`ACCEPTED`, a bound socket) or made (`CONNECTED`, a connecting
+   * one), or it ended (`DISCONNECTED`).
+   */
   onConnection?: (event: MonitorEventRecord) => void;
 }
 
@@ -176,4 +179,4 @@ export class Link {
 }
 
 /** The monitor events of connections opening and ending. */
-const CONNECTIONS = MonitorEvent.ACCEPTED | MonitorEvent.DISCONNECTED;
+const CONNECTIONS = MonitorEvent.ACCEPTED | MonitorEvent.CONNECTED | MonitorEvent.DISCONNECTED;

@@ -1,15 +1,16 @@
 /**
  * The sending end of NetGear (vidgear's "server"): connects, sends frames with their data, and
  * says goodbye with a terminate. Patterns 0 and 1 wait for each reply (Lazy Pirate: a reply
- * that does not come loses the frame and reconnects); pattern 2 publishes, losslessly while a
- * receiver is connected and dropping (counted) while none is.
+ * that does not come loses the frame and reconnects; a receiver that is connected but never
+ * answers is given up on after `maxRetries`, one that is not there yet is waited for); pattern
+ * 2 publishes, losslessly while a receiver is connected and dropping (counted) while none is.
  *
  * @module
  */
 
 import type { Frame } from "../frame.ts";
 import { NetGearError } from "../errors.ts";
-import { ZmqError } from "../zmq/mod.ts";
+import { MonitorEvent, type MonitorEventRecord, ZmqError } from "../zmq/mod.ts";
 import {
   decodeReply,
   encodeFrameMessage,
@@ -27,6 +28,8 @@ import type { ClientReply, NetGearInit, NetGearStats, SendOptions } from "./type
 const SUBSCRIBE_WAIT_MS = 5000;
 /** Pattern 2: while a receiver's queue is full, how often the sender checks it is still there. */
 const PUBLISH_SLICE_MS = 100;
+/** Patterns 0 and 1: how often the log says the receiver is still not there. */
+const NO_RECEIVER_LOG_MS = 30_000;
 
 /** A NetGear sender. Use it through {@link NetGear} without `receiveMode`. */
 export class Sender {
@@ -45,6 +48,12 @@ export class Sender {
   #droppedSinceLeft = 0;
   /** Live mode's rate control. */
   #live: LiveRateControl | undefined;
+  /** Patterns 0 and 1: connections to a receiver open now (socket monitor). */
+  #connections = 0;
+  /** Patterns 0 and 1: a connection opened while the current request waited. */
+  #connectedMeanwhile = false;
+  /** Patterns 0 and 1: when the log last said no receiver is there (0: not since one was). */
+  #noReceiverLoggedAt = 0;
 
   /**
    * Connects to the receiver (or, multi-client, to every receiver).
@@ -53,7 +62,10 @@ export class Sender {
    * @throws {ZmqError} When an endpoint is invalid.
    */
   constructor(options: Readonly<ResolvedOptions>, init: Pick<NetGearInit, "onRefused">) {
-    this.#link = new Link(options, { onRefused: init.onRefused });
+    this.#link = new Link(options, {
+      onRefused: init.onRefused,
+      ...(options.pattern !== 2 ? { onConnection: (event) => this.#onConnection(event) } : {}),
+    });
     if (options.live) this.#live = new LiveRateControl(options.jpeg!.quality);
   }
 
@@ -163,6 +175,8 @@ export class Sender {
   async #request(parts: Uint8Array[], signal: AbortSignal | undefined): Promise<unknown> {
     const o = this.#link.options;
     const socket = this.#link.socket;
+    this.#link.readEvents();
+    this.#connectedMeanwhile = false;
     // The frame goes out from its own memory, uncopied; send() returns only once libzmq has
     // let go of it (by the reply, in practice), so the caller may then reuse it.
     // A request that no receiver took (none connected, or a handshake refused) is a timeout
@@ -182,6 +196,25 @@ export class Sender {
       await socket.released({ timeout: o.requestTimeoutMs });
     } catch (error) {
       if (!(error instanceof ZmqError && error.code === "EAGAIN")) throw error;
+      this.#link.readEvents();
+      const refused = this.#link.security?.lastFailure !== undefined;
+      if (this.#connections === 0 && !this.#connectedMeanwhile && !refused) {
+        // Nobody to answer: a receiver not started yet, or gone and not back. Wait for it as
+        // long as it takes (people start programs by hand), losing frames meanwhile. (One
+        // that is connected but silent, or refuses this server's handshake, is a failure.)
+        this.#drop("no-receiver");
+        const now = performance.now();
+        if (now - this.#noReceiverLoggedAt >= NO_RECEIVER_LOG_MS) {
+          this.#noReceiverLoggedAt = now;
+          this.#link.log(
+            `no receiver at ${endpointOf(o, o.ports[0], false)} yet: waiting for one, ` +
+              `frames are lost until it answers`,
+          );
+        }
+        await this.#link.reopen({ waitForRelease: true });
+        this.#connections = 0;
+        return undefined;
+      }
       this.#timeouts++;
       this.#failures++;
       if (this.#failures >= o.maxRetries) {
@@ -190,7 +223,8 @@ export class Sender {
           `No reply from the receiver at ${
             endpointOf(o, o.ports[0], false)
           } after ${this.#failures} tries of ${o.requestTimeoutMs / 1000} s: ${
-            this.#link.security?.lastFailure ?? "is it running, at that address and port?"
+            this.#link.security?.lastFailure ??
+              `something there takes the connection but does not answer: is it a NetGear receiver of pattern ${o.pattern}, and not stopped?`
           }`,
         );
       }
@@ -200,9 +234,11 @@ export class Sender {
         } s: frame lost, reconnecting (${this.#failures}/${o.maxRetries})`,
       );
       await this.#link.reopen({ waitForRelease: true });
+      this.#connections = 0;
       return undefined;
     }
     this.#failures = 0;
+    this.#noReceiverLoggedAt = 0;
     this.#frames++;
     if (!o.bidirectionalMode && !o.multiclientMode) return undefined;
     let decoded;
@@ -361,6 +397,16 @@ export class Sender {
       if (this.#countSubscription(parts, bye)) byes++;
     }
     return true;
+  }
+
+  /** Patterns 0 and 1: a connection to a receiver opened or ended (socket monitor). */
+  #onConnection(event: MonitorEventRecord): void {
+    if (event.event === MonitorEvent.CONNECTED) {
+      this.#connections++;
+      this.#connectedMeanwhile = true;
+    } else if (event.event === MonitorEvent.DISCONNECTED) {
+      this.#connections = Math.max(0, this.#connections - 1);
+    }
   }
 
   #drop(reason: string, detail?: string): void {
