@@ -2,7 +2,8 @@
  * The sending end of NetGear (vidgear's "server"): connects, sends frames with their data, and
  * says goodbye with a terminate. Patterns 0 and 1 wait for each reply (Lazy Pirate: a reply
  * that does not come loses the frame and reconnects; a receiver that is connected but never
- * answers is given up on after `maxRetries`, one that is not there yet is waited for); pattern
+ * answers is given up on after `maxRetries`, one that is not there yet is waited for, frames
+ * dropped at once meanwhile); pattern
  * 2 publishes, losslessly while a receiver is connected and dropping (counted) while none is.
  *
  * @module
@@ -54,6 +55,11 @@ export class Sender {
   #connectedMeanwhile = false;
   /** Patterns 0 and 1: when the log last said no receiver is there (0: not since one was). */
   #noReceiverLoggedAt = 0;
+  /**
+   * Patterns 0 and 1: a request found no receiver, and no connection has opened since: frames
+   * are dropped at once (the camera keeps its pace) until one does.
+   */
+  #awaitingReceiver = false;
 
   /**
    * Connects to the receiver (or, multi-client, to every receiver).
@@ -176,6 +182,10 @@ export class Sender {
     const o = this.#link.options;
     const socket = this.#link.socket;
     this.#link.readEvents();
+    if (this.#awaitingReceiver && this.#connections === 0) {
+      this.#drop("no-receiver");
+      return undefined;
+    }
     this.#connectedMeanwhile = false;
     // The frame goes out from its own memory, uncopied; send() returns only once libzmq has
     // let go of it (by the reply, in practice), so the caller may then reuse it.
@@ -213,6 +223,7 @@ export class Sender {
         }
         await this.#link.reopen({ waitForRelease: true });
         this.#connections = 0;
+        this.#awaitingReceiver = true;
         return undefined;
       }
       this.#timeouts++;
@@ -404,6 +415,7 @@ export class Sender {
     if (event.event === MonitorEvent.CONNECTED) {
       this.#connections++;
       this.#connectedMeanwhile = true;
+      this.#awaitingReceiver = false;
     } else if (event.event === MonitorEvent.DISCONNECTED) {
       this.#connections = Math.max(0, this.#connections - 1);
     }
