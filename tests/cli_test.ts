@@ -218,7 +218,7 @@ Deno.test("send and recv stream in secure mode with keys from netgear keys, and 
     ]);
     assert.equal(sent.code, 0, sent.stderr);
     assert.equal(plain.code, 1, "a plaintext sender gets no answer from a secure receiver");
-    assert.match(plain.stderr, /no frame was answered/);
+    assert.match(plain.stderr, /no frame reached a receiver/);
     const result = await recv.finish();
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as RecvSummary & { refused: Record<string, number> };
@@ -443,6 +443,18 @@ Deno.test("send --duration ends by itself with 0 after its terminate, on 127.0.0
   assert.equal(summary.end, "servers-gone");
   assert.equal(summary.servers[0].goneReason, "terminated");
   assert.ok(summary.servers[0].frames > 0);
+});
+
+Deno.test("send with no receiver says it waits for one, keeps going, and ends saying no frame arrived", async () => {
+  const port = freePort();
+  // Pattern 1: the first frame waits requestTimeout (4 s) for a reply, then frames are dropped
+  // at once while nobody is there; the status line (a line a second on a pipe) says so.
+  const send = await runCli(["send", `--port=${port}`, "--duration=6", "--size=64x48"], 30_000);
+  assert.equal(send.code, 1, send.stderr);
+  assert.match(send.stderr, new RegExp(`no receiver at tcp://127\\.0\\.0\\.1:${port} yet`));
+  const done = /done: (\d+) frames sent, (\d+) lost/.exec(send.stderr);
+  assert.ok(done && Number(done[1]) > 10 && done[1] === done[2], send.stderr);
+  assert.match(send.stderr, /no frame reached a receiver/);
 });
 
 Deno.test("Ctrl+C ends send with exit 130 after its terminate: the client sees it leave", async () => {

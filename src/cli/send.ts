@@ -183,13 +183,20 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
   let live: LiveRate | undefined;
   let reconnects = 0;
   let reopening: Reopening | undefined;
+  /** Where the frames go; set once the server is up. */
+  let target = "";
+  /** The last frame found no receiver: none started yet, or gone and not back. */
+  let waiting = false;
+  let noReceiverBefore = 0;
   const status = new StatusLine(() => {
     tally.sample();
     const server = tally.get(settings.port)!;
     const sent = `sent ${server.frames} frames, ${server.recentFps.toFixed(1)} fps, ${lost} lost${
       live ? `, ${liveText(live)}` : ""
     }`;
-    if (reopening === undefined) return sent;
+    if (reopening === undefined) {
+      return waiting ? `no receiver at ${target} yet, waiting for one | ${sent}` : sent;
+    }
     const wait = Math.ceil((reopening.at - performance.now()) / 1000);
     const when = wait > 0 ? `in ${wait} s` : "under way";
     const after = reopening.attempt === 1 ? "dropped" : `attempt ${reopening.attempt - 1}`;
@@ -252,7 +259,7 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
     jpegCompressionQuality: settings.jpegQuality,
     ...settings.secure,
   });
-  const target = `${server.options.protocol}://${server.options.address}:${settings.port}`;
+  target = `${server.options.protocol}://${server.options.address}:${settings.port}`;
   context.err(
     `netgear send: ${describeSource(settings.source)} to ${target} (pattern ${settings.pattern}${
       settings.multiserver ? ", multi-server" : ""
@@ -270,8 +277,11 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
         if (interrupt.interrupted) break;
         throw error;
       }
-      // Pattern 1: frames whose reply never came; pattern 2: frames sent while no client was there.
-      lost = server.stats.timeouts + (server.stats.dropped["no-receiver"] ?? 0);
+      // Frames whose reply never came (pattern 1), and frames that found no receiver there.
+      const noReceiver = server.stats.dropped["no-receiver"] ?? 0;
+      waiting = noReceiver > noReceiverBefore;
+      noReceiverBefore = noReceiver;
+      lost = server.stats.timeouts + noReceiver;
       live = server.stats.live;
       tally.add(settings.port, frame, message);
     }
@@ -293,9 +303,9 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
   );
   if (interrupt.interrupted) return INTERRUPTED_EXIT_CODE;
   if (sent.frames > 0 && lost >= sent.frames) {
-    // Pattern 1 knows what arrived: nothing did. Say so rather than end as if it had worked.
+    // Nothing arrived anywhere. Say so rather than end as if it had worked.
     context.err(
-      "netgear send: no frame was answered: is the receiver running on that address and port, " +
+      `netgear send: no frame reached a receiver: is one running on that address and port, ` +
         "with the same --pattern and --secure settings (and a key folder that knows this sender)?",
     );
     return 1;
