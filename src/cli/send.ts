@@ -195,7 +195,7 @@ async function send(settings: SendSettings, context: CliContext): Promise<number
       live ? `, ${liveText(live)}` : ""
     }`;
     if (reopening === undefined) {
-      return waiting ? `no receiver at ${target} yet, waiting for one | ${sent}` : sent;
+      return waiting ? `${sent} | no receiver at ${target} yet, waiting for one` : sent;
     }
     const wait = Math.ceil((reopening.at - performance.now()) / 1000);
     const when = wait > 0 ? `in ${wait} s` : "under way";
