@@ -72,40 +72,15 @@ export async function stream(
 ): Promise<StreamResult> {
   const suffix = options.zeroCopy ? "-zerocopy" : "";
   const senders = options.senders ?? 1;
-  const receiver = new Peer(impl.command, [
-    ...impl.args,
-    (kind === "push" ? "pull" : "sub") + suffix,
-    options.endpoint ?? "tcp://127.0.0.1:*",
-    String(senders),
-    "0",
-  ]);
-  try {
-    const { ready } = await receiver.next();
-    // Several senders wait for one start time, past their start-up (about 0.2 s each).
-    const startAt = senders > 1 ? Date.now() + 1000 + 150 * senders : 0;
-    const peers = Array.from({ length: senders }, () =>
-      new Peer(impl.command, [
-        ...impl.args,
-        kind + suffix,
-        String(ready),
-        String(FRAME_BYTES),
-        String(count),
-        String(startAt),
-      ]));
-    try {
-      for (const sender of peers) {
-        await sender.next();
-        await sender.done();
-      }
-    } finally {
-      for (const sender of peers) sender.kill();
-    }
-    const result = await receiver.next();
-    await receiver.done();
-    return result as unknown as StreamResult;
-  } finally {
-    receiver.kill();
-  }
+  const { result } = await streamFrom(
+    impl,
+    [(kind === "push" ? "pull" : "sub") + suffix, options.endpoint ?? "tcp://127.0.0.1:*"],
+    senders,
+    (ready) => Array.from({ length: senders }, () => String(ready)),
+    kind + suffix,
+    count,
+  );
+  return result;
 }
 
 /** A run in NetGear's own shape: the receiver's rate, and each sender's CPU per message. */
@@ -126,30 +101,51 @@ export async function shapeStream(
   count: number,
   endpoint = "tcp://127.0.0.1:*",
 ): Promise<ShapeResult> {
-  const receiver = new Peer(impl.command, [
-    ...impl.args,
-    kind === "push" ? "pull-ports" : "rep-ports",
-    endpoint,
-    String(senders),
-    "0",
-  ]);
+  const { result, sent } = await streamFrom(
+    impl,
+    [kind === "push" ? "pull-ports" : "rep-ports", endpoint],
+    senders,
+    (ready) => ready as string[],
+    kind === "push" ? "push" : "req-stream",
+    count,
+  );
+  const cpuUs = sent.reduce((sum, s) => sum + (s.cpuUs as number), 0);
+  return { ...result, senderCpuUs: cpuUs / sent.length };
+}
+
+/**
+ * Starts a receiver (`receiverArgs`: its role and endpoint; it is told how many senders end
+ * the run), then one sender process per endpoint that `endpoints` makes of its `ready`, all
+ * starting at once, each sending `count` messages; returns the receiver's result and each
+ * sender's report.
+ */
+async function streamFrom(
+  impl: Impl,
+  receiverArgs: [role: string, endpoint: string],
+  senders: number,
+  endpoints: (ready: unknown) => string[],
+  senderRole: string,
+  count: number,
+): Promise<{ result: StreamResult; sent: Record<string, unknown>[] }> {
+  const receiver = new Peer(impl.command, [...impl.args, ...receiverArgs, String(senders), "0"]);
   try {
-    const { ready } = await receiver.next() as { ready: string[] };
-    const startAt = Date.now() + 1000 + 150 * senders;
-    const peers = ready.map((at) =>
+    const { ready } = await receiver.next();
+    // Several senders wait for one start time, past their start-up (about 0.2 s each).
+    const startAt = senders > 1 ? Date.now() + 1000 + 150 * senders : 0;
+    const peers = endpoints(ready).map((at) =>
       new Peer(impl.command, [
         ...impl.args,
-        kind === "push" ? "push" : "req-stream",
+        senderRole,
         at,
         String(FRAME_BYTES),
         String(count),
         String(startAt),
       ])
     );
-    let cpuUs = 0;
+    const sent: Record<string, unknown>[] = [];
     try {
       for (const sender of peers) {
-        cpuUs += (await sender.next(300_000)).cpuUs as number;
+        sent.push(await sender.next(300_000));
         await sender.done();
       }
     } finally {
@@ -157,7 +153,7 @@ export async function shapeStream(
     }
     const result = await receiver.next() as unknown as StreamResult;
     await receiver.done();
-    return { ...result, senderCpuUs: cpuUs / peers.length };
+    return { result, sent };
   } finally {
     receiver.kill();
   }

@@ -74,11 +74,11 @@ export function positiveInteger(text: string, flag: string): number {
 /** `--keep`: a whole number greater than zero, or `all` (Infinity). */
 export function keepValue(text: string, flag: string): number {
   if (text.trim() === "all") return Infinity;
-  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`Cannot use ${flag} "${text}": use a whole number greater than 0, or all`);
+  try {
+    return positiveInteger(text, flag);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}, or all`);
   }
-  return value;
 }
 
 /** `WxH` in pixels (`640x480`). */
